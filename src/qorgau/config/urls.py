@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from qorgau.accounts.views import set_language
+from qorgau.config.api import api
+from qorgau.core.views import healthz
+
+urlpatterns = [
+    path("", include("qorgau.core.urls")),
+    path("accounts/", include("qorgau.accounts.urls")),
+    path("audit/", include("qorgau.audit.urls")),
+    path("i18n/set/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.accounts.permissions import can, has_role
+from qorgau.accounts.roles import Role
+
+
+def navigation(user: Any) -> list[dict[str, str]]:
+    """The menu a user sees: only what the access policy lets them open."""
+    if not user.is_authenticated:
+        return []
+    items = [{"url": reverse("core:home"), "label": str(_("Home"))}]
+    if has_role(user, Role.ORG_ADMIN, Role.SYSTEM_ADMIN):
+        items.append({"url": reverse("accounts:members"), "label": str(_("People"))})
+    if can(user, "audit.view"):
+        items.append({"url": reverse("audit:events"), "label": str(_("Audit trail"))})
+    items.append({"url": reverse("accounts:tokens"), "label": str(_("API tokens"))})
+    items.append({"url": reverse("accounts:security"), "label": str(_("Security"))})
+    return items
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    workspace = getattr(request, "workspace", None)
+    user = getattr(request, "user", None)
+    return {
+        "qorgau_demo": settings.DEMO,
+        "qorgau_require_2fa": settings.QORGAU_REQUIRE_2FA,
+        "nav_items": navigation(user) if user is not None else [],
+        "in_training_workspace": bool(
+            user is not None
+            and user.is_authenticated
+            and workspace is not None
+            and workspace.is_training
+        ),
+    }

@@ -1,0 +1,56 @@
+"""Loading the demo: idempotent, so running it twice adds nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from qorgau.accounts.models import Membership, Organisation, OrganisationType, Region, User
+from qorgau.accounts.services import reference_data_load, user_create
+from qorgau.core.workspaces import real_workspace
+from qorgau.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
+
+
+@dataclass(frozen=True)
+class DemoLoad:
+    organisations_created: int
+    users_created: int
+
+
+@transaction.atomic
+def demo_load() -> DemoLoad:
+    reference_data_load()
+    real_workspace()
+    created_orgs = 0
+    organisations: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        organisation, created = Organisation.objects.get_or_create(
+            name=spec.name,
+            region=Region.objects.get(key=spec.region_key),
+            defaults={
+                "type": OrganisationType.objects.get(key=spec.type_key),
+                "parent": organisations.get(spec.parent) if spec.parent else None,
+            },
+        )
+        organisations[spec.key] = organisation
+        created_orgs += created
+    created_users = 0
+    for person in USERS:
+        organisation = organisations[person.organisation]
+        if User.objects.filter(username=person.username).exists():
+            user = User.objects.get(username=person.username)
+            Membership.objects.get_or_create(user=user, organisation=organisation, role=person.role)
+            continue
+        user_create(
+            actor=None,
+            organisation=organisation,
+            username=person.username,
+            password=DEMO_PASSWORD,
+            roles=[person.role],
+            first_name=person.first_name,
+            last_name=person.last_name,
+            language=person.language,
+        )
+        created_users += 1
+    return DemoLoad(organisations_created=created_orgs, users_created=created_users)
