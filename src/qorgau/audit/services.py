@@ -24,6 +24,8 @@ def _without_secrets(details: dict[str, Any]) -> dict[str, Any]:
             clean[key] = "[redacted]"
         elif isinstance(value, dict):
             clean[key] = _without_secrets(value)
+        elif isinstance(value, list):
+            clean[key] = [_without_secrets(v) if isinstance(v, dict) else v for v in value]
         else:
             clean[key] = value
     return clean

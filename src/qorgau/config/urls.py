@@ -1,9 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from qorgau.accounts.views import set_language
 from qorgau.config.api import api
 from qorgau.core.views import healthz
+
+if settings.QORGAU_REQUIRE_2FA:
+    # The Django admin reaches identifying data too: it asks for the second factor.
+    admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", include("qorgau.core.urls")),

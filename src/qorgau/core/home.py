@@ -98,6 +98,7 @@ PANELS: dict[str, Panel] = {
         _("Your sessions"),
         _("Run sessions, mark attendance, give tests and case-solving exercises."),
         _NOT_YET,
+        [Link("core:workspaces", _("Training spaces"))],
     ),
     Role.EXPERT: Panel(
         Role.EXPERT,

@@ -5,10 +5,12 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from qorgau.accounts.models import User
+from qorgau.core import selectors, services
 from qorgau.core.home import panels_for
 
 logger = logging.getLogger(__name__)
@@ -31,3 +33,33 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.exception("health check: database unreachable")
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def workspaces(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "core/workspaces.html",
+        {"workspaces": selectors.training_workspaces_for(user=user)},
+    )
+
+
+@login_required
+@require_POST
+def workspace_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    workspace = selectors.access_workspace(user=user, pk=pk, action="workspace.enter")
+    services.workspace_enter(actor=user, session=request.session, workspace=workspace)
+    return redirect("core:home")
+
+
+@login_required
+@require_POST
+def workspace_leave(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    services.workspace_leave(actor=user, session=request.session)
+    return redirect("core:home")

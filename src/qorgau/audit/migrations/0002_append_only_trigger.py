@@ -26,12 +26,13 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 
 def forbid(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORBID)
+        # params=None: the driver must not read the '%' in RAISE as a query placeholder.
+        schema_editor.execute(FORBID, params=None)
 
 
 def allow(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(ALLOW)
+        schema_editor.execute(ALLOW, params=None)
 
 
 class Migration(migrations.Migration):
