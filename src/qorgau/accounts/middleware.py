@@ -10,8 +10,18 @@ from django.utils.translation import gettext as _
 
 from qorgau.accounts.permissions import requires_two_factor
 
-# Reachable before the second factor is given.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/docs", "/api/openapi.json")
+# Reachable before the second factor is given. Only signing in and out, never the rest of
+# /accounts/: its people and token pages would let a password alone create an API token.
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+    "/api/docs",
+    "/api/openapi.json",
+)
 
 
 class UserLanguageMiddleware:

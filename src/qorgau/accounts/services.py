@@ -97,6 +97,14 @@ def user_create(
     language: str = "",
 ) -> User:
     """Create an account with its first memberships, in the actor's organisation."""
+    if actor is not None:
+        # Checked first, and even with no roles: nobody adds accounts to others' organisations.
+        may_add = can(actor, "organisation.manage_members", organisation) and all(
+            can(actor, "membership.manage", Membership(organisation=organisation, role=role))
+            for role in roles
+        )
+        if not may_add:
+            raise PermissionDenied(_("You may not give this role in this organisation."))
     user = User(
         username=username,
         first_name=first_name,
@@ -104,15 +112,13 @@ def user_create(
         email=email,
         language=language,
     )
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        # Keyed by field, so forms and the API show it beside the password, not as a banner.
+        raise ValidationError({"password": error.error_list}) from error
     user.set_password(password)
     user.full_clean()
-    if actor is not None:
-        for role in roles:
-            if not can(
-                actor, "membership.manage", Membership(organisation=organisation, role=role)
-            ):
-                raise PermissionDenied(_("You may not give this role in this organisation."))
     user.save()
     for role in roles:
         membership = Membership(user=user, organisation=organisation, role=role)

@@ -197,6 +197,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             _attach_errors(form, error)
+        except PermissionDenied as refusal:
+            form.add_error("roles", str(refusal))
         else:
             messages.success(request, _("%(name)s can now sign in.") % {"name": person})
             return redirect(f"{_members_url()}?org={data['organisation'].pk}")

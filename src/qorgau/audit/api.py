@@ -1,4 +1,5 @@
-from __future__ import annotations
+# No `from __future__ import annotations` here: under @paginate, django-ninja must see
+# `Query[AuditQuery]` as a real type, not a string, or every request fails with a 500.
 
 from datetime import date, datetime
 

@@ -133,8 +133,19 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
+# django-ninja's own refusals carry fixed English texts: give them a code, in the caller's language.
+_NINJA_ERRORS = {
+    "CSRF check Failed": ("csrf_failed", lambda: _("CSRF verification failed. Request aborted.")),
+    "Cannot parse request body": ("invalid", lambda: _("The request body is not valid JSON.")),
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    known = _NINJA_ERRORS.get(str(exc))
+    if known is not None:
+        code, message = known
+        return error_response(request, exc.status_code, code, message())
     return error_response(request, exc.status_code, "error", str(exc))
 
 
