@@ -16,6 +16,9 @@ from django.contrib.auth.models import AnonymousUser
 from qorgau.accounts.models import ApiToken, Membership, Organisation, User
 from qorgau.accounts.roles import Role
 from qorgau.core.models import Workspace, WorkspaceMember
+from qorgau.screening.models import Alert, Identification, Screening
+from qorgau.training.models import Event as TrainingEvent
+from qorgau.training.models import Programme as TrainingProgramme
 
 # Roles whose work means seeing who a child is; every one of them must sign in with 2FA.
 IDENTITY_ROLES = frozenset(
@@ -31,6 +34,22 @@ IDENTITY_ROLES = frozenset(
 )
 # Administrators and auditors hold the keys to identifying data, so they also need 2FA.
 TWO_FACTOR_ROLES = IDENTITY_ROLES | {Role.ORG_ADMIN, Role.SYSTEM_ADMIN, Role.AUDITOR}
+# Who screens children: everyone on the front line of an organisation.
+SCREENING_ROLES = frozenset(
+    {
+        Role.FRONT_LINE,
+        Role.CASE_MANAGER,
+        Role.SUPERVISOR,
+        Role.INVESTIGATOR,
+        Role.PROVIDER_STAFF,
+        Role.GUARDIANSHIP_OFFICER,
+    }
+)
+# Who decides victim status, by the type of their organisation (Law No. 110-VIII, Art. 16).
+DECIDING_ROLES = {
+    "police": frozenset({Role.INVESTIGATOR, Role.SUPERVISOR}),
+    "social_protection": frozenset({Role.CASE_MANAGER, Role.SUPERVISOR}),
+}
 TRAINING_ROLES = frozenset({Role.TRAINER, Role.EXPERT, Role.TRAINING_ORGANISER})
 STATISTICS_ROLES = frozenset(
     {Role.SUPERVISOR, Role.REGIONAL_COORDINATOR, Role.NATIONAL_COORDINATOR, Role.SYSTEM_ADMIN}
@@ -188,6 +207,167 @@ def _api_token(user: AnyUser, obj: Any) -> bool:
     if obj is None:
         return user.is_authenticated and user.is_active
     return isinstance(obj, ApiToken) and obj.user_id == getattr(user, "pk", None)
+
+
+# --- identification -----------------------------------------------------------------------
+def _roles_in(user: AnyUser, organisation_id: int) -> frozenset[str]:
+    return frozenset(g.role for g in grants(user) if g.organisation_id == organisation_id)
+
+
+@rule("screening.create")
+def _screening_create(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Organisation) and bool(_roles_in(user, obj.pk) & SCREENING_ROLES)
+
+
+def _alerted(user: AnyUser, identification_filter: dict[str, Any]) -> bool:
+    """Was one of the user's organisations (where they hold an identity role) alerted?"""
+    org_ids = [g.organisation_id for g in grants(user) if g.role in IDENTITY_ROLES]
+    return bool(org_ids) and (
+        Alert.objects.across_workspaces()
+        .filter(organisation_id__in=org_ids, **identification_filter)
+        .exists()
+    )
+
+
+def _deciding_organisations(user: AnyUser) -> list[Organisation]:
+    org_ids = {g.organisation_id for g in grants(user)}
+    return [
+        organisation
+        for organisation in Organisation.objects.filter(pk__in=org_ids).select_related("type")
+        if _roles_in(user, organisation.pk) & DECIDING_ROLES.get(organisation.type.key, set())
+    ]
+
+
+@rule("screening.view")
+def _screening_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, Screening):
+        return False
+    own = _roles_in(user, obj.organisation_id)
+    if obj.status == Screening.Status.DRAFT:
+        return obj.screened_by_id == getattr(user, "pk", None) and bool(own & SCREENING_ROLES)
+    if own & IDENTITY_ROLES:
+        return True
+    return _alerted(user, {"identification__screening": obj}) or any(
+        organisation.region_id == obj.region_id for organisation in _deciding_organisations(user)
+    )
+
+
+@rule("screening.edit")
+def _screening_edit(user: AnyUser, obj: Any) -> bool:
+    return (
+        isinstance(obj, Screening)
+        and obj.status == Screening.Status.DRAFT
+        and obj.screened_by_id == getattr(user, "pk", None)
+        and bool(_roles_in(user, obj.organisation_id) & SCREENING_ROLES)
+    )
+
+
+@rule("identification.view")
+def _identification_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, Identification):
+        return False
+    if _roles_in(user, obj.organisation_id) & IDENTITY_ROLES:
+        return True
+    return _alerted(user, {"identification": obj}) or any(
+        organisation.region_id == obj.region_id for organisation in _deciding_organisations(user)
+    )
+
+
+@rule("identification.decide")
+def _identification_decide(user: AnyUser, obj: Any) -> bool:
+    """An authorized body of the identification's region decides victim status."""
+    return isinstance(obj, Identification) and any(
+        organisation.region_id == obj.region_id for organisation in _deciding_organisations(user)
+    )
+
+
+@rule("identification.decide_for")
+def _identification_decide_for(user: AnyUser, obj: Any) -> bool:
+    """May the user sign a decision in the name of this organisation?"""
+    return isinstance(obj, Organisation) and any(
+        organisation.pk == obj.pk for organisation in _deciding_organisations(user)
+    )
+
+
+@rule("alert.view")
+def _alert_view(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Alert) and bool(_roles_in(user, obj.organisation_id) & IDENTITY_ROLES)
+
+
+@rule("alert.inbox")
+def _alert_inbox(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & IDENTITY_ROLES)
+
+
+@rule("catalogue.publish", "pathway.publish")
+def _screening_reference(user: AnyUser, obj: Any) -> bool:
+    return is_system_admin(user)
+
+
+# --- training -----------------------------------------------------------------------------
+# Organisers run their own organisation's programmes and events, and alone see participants'
+# details; trainers see the events they are assigned to and mark attendance there (with the
+# participants' names only); experts read every event; donor officers read the summaries of
+# the programmes their organisation funds. Participants have no account. Grid:
+# training/tests/test_permissions.py.
+TRAINING_AREA_ROLES = TRAINING_ROLES | {Role.DONOR_OFFICER}
+
+
+def _organises(user: AnyUser, organisation_id: int) -> bool:
+    return Grant(organisation_id, Role.TRAINING_ORGANISER) in grants(user)
+
+
+def _trains(user: AnyUser, event: Any) -> bool:
+    return has_role(user, Role.TRAINER) and event.trainers.filter(pk=user.pk).exists()
+
+
+@rule("training.view")
+def _training_view(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & TRAINING_AREA_ROLES)
+
+
+@rule("training.programme.create", "training.event.create")
+def _training_create(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Organisation) and _organises(user, obj.pk)
+
+
+@rule("training.programme.view")
+def _training_programme_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingProgramme):
+        return False
+    if _organises(user, obj.implementer_id) or has_role(user, Role.EXPERT):
+        return True
+    funders = organisation_ids_of(user, Role.DONOR_OFFICER)
+    return bool(funders) and obj.donors.filter(pk__in=funders).exists()
+
+
+@rule("training.programme.manage")
+def _training_programme_manage(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, TrainingProgramme) and _organises(user, obj.implementer_id)
+
+
+@rule("training.event.view")
+def _training_event_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingEvent):
+        return False
+    if _organises(user, obj.organiser_id) or has_role(user, Role.EXPERT):
+        return True
+    co_organising = organisation_ids_of(user, Role.TRAINING_ORGANISER)
+    if co_organising and obj.co_organisers.filter(pk__in=co_organising).exists():
+        return True
+    return _trains(user, obj)
+
+
+@rule("training.event.manage", "training.registration.view", "training.registration.manage")
+def _training_event_manage(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, TrainingEvent) and _organises(user, obj.organiser_id)
+
+
+@rule("training.attendance.mark")
+def _training_attendance(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingEvent):
+        return False
+    return _organises(user, obj.organiser_id) or _trains(user, obj)
 
 
 def can(user: AnyUser, action: str, obj: Any = None) -> bool:

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("Trainer")
     EXPERT = "expert", _("Expert")
     TRAINING_ORGANISER = "training_organiser", _("Training organiser")
+    DONOR_OFFICER = "donor_officer", _("Donor officer")
     AUDITOR = "auditor", _("Auditor")
     ORG_ADMIN = "org_admin", _("Organisation admin")
     SYSTEM_ADMIN = "system_admin", _("System admin")

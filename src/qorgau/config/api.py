@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -45,6 +46,10 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            if user.language:
+                # As for a session: the person's own language wins over Accept-Language.
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
         return user
 
 
@@ -159,3 +164,4 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", "qorgau.accounts.api.router")
 api.add_router("/audit", "qorgau.audit.api.router")
+api.add_router("/screening", "qorgau.screening.api.router")

@@ -39,6 +39,8 @@ SECRET_KEY = _secret_key()
 # Keys the audit chain's HMAC; separate so rotating SECRET_KEY does not break verification.
 AUDIT_CHAIN_KEY = env_str("QORGAU_AUDIT_KEY") or SECRET_KEY
 
+# The public address, for links in e-mails (no trailing slash).
+QORGAU_SITE_URL = env_str("QORGAU_SITE_URL", "http://127.0.0.1:8000")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "qorgau.core",
     "qorgau.accounts",
     "qorgau.audit",
+    "qorgau.screening",
+    "qorgau.training",
     "qorgau.demo",
 ]
 
@@ -211,7 +215,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Qorgau <no-reply@qorgau.local>")
 
 # --- Background work ----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The demo runs tasks at once (no worker to start); production queues them for `qorgau worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if DEMO
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.accounts.permissions import can, has_role
+from qorgau.accounts.permissions import SCREENING_ROLES, can, has_role
 from qorgau.accounts.roles import Role
 
 
@@ -16,10 +16,17 @@ def navigation(user: Any) -> list[dict[str, str]]:
     if not user.is_authenticated:
         return []
     items = [{"url": reverse("core:home"), "label": str(_("Home"))}]
+    if has_role(user, *SCREENING_ROLES):
+        items.append({"url": reverse("screening:new"), "label": str(_("Screen a child"))})
+        items.append({"url": reverse("screening:list"), "label": str(_("Screenings"))})
+    if can(user, "alert.inbox"):
+        items.append({"url": reverse("screening:inbox"), "label": str(_("Inbox"))})
     if has_role(user, Role.ORG_ADMIN, Role.SYSTEM_ADMIN):
         items.append({"url": reverse("accounts:members"), "label": str(_("People"))})
     if can(user, "audit.view"):
         items.append({"url": reverse("audit:events"), "label": str(_("Audit trail"))})
+    if can(user, "training.view"):
+        items.append({"url": reverse("training:dashboard"), "label": str(_("Training"))})
     items.append({"url": reverse("accounts:tokens"), "label": str(_("API tokens"))})
     items.append({"url": reverse("accounts:security"), "label": str(_("Security"))})
     return items

@@ -37,6 +37,9 @@ class Panel:
 
 
 _NOT_YET = _("This module is not available yet in this version of Qorgau.")
+_SCREEN = Link("screening:new", _("Screen a child"))
+_SCREENINGS = Link("screening:list", _("Screenings"))
+_INBOX = Link("screening:inbox", _("Inbox"))
 
 PANELS: dict[str, Panel] = {
     Role.FRONT_LINE: Panel(
@@ -44,24 +47,28 @@ PANELS: dict[str, Panel] = {
         _("Screen a child"),
         _("Check a child against the trafficking indicators and raise an alert."),
         _NOT_YET,
+        [_SCREEN, _SCREENINGS],
     ),
     Role.CASE_MANAGER: Panel(
         Role.CASE_MANAGER,
         _("Your cases"),
         _("Run children's cases: assessments, plans, services, referrals and follow-up."),
         _NOT_YET,
+        [_SCREEN, _INBOX],
     ),
     Role.SUPERVISOR: Panel(
         Role.SUPERVISOR,
         _("Approvals and deadlines"),
         _("Approve key decisions and watch overdue referrals in your team."),
         _NOT_YET,
+        [_INBOX, _SCREENINGS],
     ),
     Role.INVESTIGATOR: Panel(
         Role.INVESTIGATOR,
         _("Victim status and proceedings"),
         _("Decide victim status and record proceedings and child-friendly interviews."),
         _NOT_YET,
+        [_INBOX, _SCREEN],
     ),
     Role.PROSECUTOR: Panel(
         Role.PROSECUTOR,
@@ -74,12 +81,14 @@ PANELS: dict[str, Panel] = {
         _("Incoming referrals"),
         _("Accept or decline referrals and record the services you deliver."),
         _NOT_YET,
+        [_SCREEN],
     ),
     Role.GUARDIANSHIP_OFFICER: Panel(
         Role.GUARDIANSHIP_OFFICER,
         _("Notifications about children"),
         _("Receive every child case, appoint guardians and take best-interests decisions."),
         _NOT_YET,
+        [_INBOX, _SCREEN],
     ),
     Role.REGIONAL_COORDINATOR: Panel(
         Role.REGIONAL_COORDINATOR,
@@ -98,19 +107,34 @@ PANELS: dict[str, Panel] = {
         _("Your sessions"),
         _("Run sessions, mark attendance, give tests and case-solving exercises."),
         _NOT_YET,
-        [Link("core:workspaces", _("Training spaces"))],
+        [
+            Link("training:dashboard", _("Your events")),
+            Link("core:workspaces", _("Training spaces")),
+        ],
     ),
     Role.EXPERT: Panel(
         Role.EXPERT,
         _("Exercises to evaluate"),
         _("Rate the groups' solutions in case-solving exercises and give recommendations."),
         _NOT_YET,
+        [Link("training:dashboard", _("Training events"))],
     ),
     Role.TRAINING_ORGANISER: Panel(
         Role.TRAINING_ORGANISER,
         _("Training programme"),
         _("Plan programmes and events, register participants and report to donors."),
         _NOT_YET,
+        [
+            Link("training:dashboard", _("Programmes and events")),
+            Link("training:event_new", _("New event")),
+        ],
+    ),
+    Role.DONOR_OFFICER: Panel(
+        Role.DONOR_OFFICER,
+        _("Programmes you fund"),
+        _("Follow the targets and results of the training programmes your organisation funds."),
+        _("No programme funded by your organisation is recorded yet."),
+        [Link("training:dashboard", _("Programmes"))],
     ),
     Role.AUDITOR: Panel(
         Role.AUDITOR,
@@ -131,7 +155,12 @@ PANELS: dict[str, Panel] = {
         _("System administration"),
         _("Manage organisations, reference data and every organisation's administrators."),
         _("No organisations yet."),
-        [Link("accounts:members", _("Manage people")), Link("audit:events", _("Audit trail"))],
+        [
+            Link("accounts:members", _("Manage people")),
+            Link("audit:events", _("Audit trail")),
+            Link("screening:catalogues", _("Indicator catalogue")),
+            Link("screening:pathways", _("Pathway rules")),
+        ],
     ),
 }
 

@@ -143,3 +143,11 @@ class WorkspaceScopedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    def validate(self, exclude: list[str] | None = None) -> None:
+        """full_clean() without Django's uniqueness queries, which would read unscoped rows.
+
+        Uniqueness is enforced by the database's constraints; services turn an IntegrityError
+        into a field error where a user can cause one.
+        """
+        self.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

@@ -50,6 +50,19 @@ ORGANISATIONS = [
         "KZ-55",
     ),
     DemoOrganisation("pavlodar-akimat", "Акимат Павлодарской области", "akimat", "KZ-55"),
+    DemoOrganisation(
+        "pavlodar-police", "Департамент полиции Павлодарской области", "police", "KZ-55"
+    ),
+    DemoOrganisation(
+        "pavlodar-social",
+        "Управление координации занятости и социальных программ Павлодарской области",
+        "social_protection",
+        "KZ-55",
+    ),
+    DemoOrganisation(
+        "pavlodar-crisis", "Кризисный центр «Үміт» (Павлодар)", "crisis_centre", "KZ-55"
+    ),
+    DemoOrganisation("pavlodar-health", "Областная детская больница (Павлодар)", "health", "KZ-55"),
     DemoOrganisation("shymkent-police", "Департамент полиции города Шымкент", "police", "KZ-79"),
     DemoOrganisation("shymkent-prosecutor", "Прокуратура города Шымкент", "prosecutor", "KZ-79"),
     DemoOrganisation(
@@ -58,6 +71,36 @@ ORGANISATIONS = [
     DemoOrganisation("almaty-ngo", "ОФ «Аманат» (Алматы)", "ngo", "KZ-75"),
     DemoOrganisation(
         "almaty-academy", "Академия правоохранительных органов (Алматы)", "university", "KZ-75"
+    ),
+    # --- training: the organisers, co-organisers and donors named in the seed reports ---
+    DemoOrganisation("osce-astana", "Программный офис ОБСЕ в Астане", "international_org", "KZ-71"),
+    DemoOrganisation("us-embassy", "Посольство США в Казахстане", "embassy_donor", "KZ-71"),
+    DemoOrganisation(
+        "interior-ministry", "Министерство внутренних дел Республики Казахстан", "police", "KZ-71"
+    ),
+    DemoOrganisation(
+        "children-rights-committee",
+        "Комитет по охране прав детей Министерства образования и науки РК",
+        "guardianship",
+        "KZ-71",
+    ),
+    DemoOrganisation(
+        "health-social-ministry",
+        "Министерство здравоохранения и социального развития РК",
+        "social_protection",
+        "KZ-71",
+    ),
+    DemoOrganisation(
+        "iom-kazakhstan",
+        "Международная организация по миграции (МОМ) в Казахстане",
+        "international_org",
+        "KZ-71",
+    ),
+    DemoOrganisation("crisis-centres-union", "Союз кризисных центров Казахстана", "ngo", "KZ-75"),
+    DemoOrganisation("feminist-league", "ОО «Феминистская лига»", "ngo", "KZ-75"),
+    DemoOrganisation("winrock", "Winrock International (Казахстан)", "international_org", "KZ-75"),
+    DemoOrganisation(
+        "kaznu-law", "КазНУ им. аль-Фараби, кафедра международного права", "university", "KZ-75"
     ),
 ]
 
@@ -80,7 +123,8 @@ USERS = [
     DemoUser("national", "Дина", "Сериккызы", Role.NATIONAL_COORDINATOR, "ministry", "kk"),
     DemoUser("trainer", "Мадина", "Абенова", Role.TRAINER, "almaty-ngo", "en"),
     DemoUser("expert", "Болат", "Тулегенов", Role.EXPERT, "almaty-academy", "ru"),
-    DemoUser("organiser", "Жанна", "Искакова", Role.TRAINING_ORGANISER, "almaty-ngo", "en"),
+    DemoUser("organiser", "Жанна", "Искакова", Role.TRAINING_ORGANISER, "osce-astana", "en"),
+    DemoUser("donor", "Айнур", "Калиева", Role.DONOR_OFFICER, "us-embassy", "en"),
     DemoUser("auditor", "Тимур", "Алиев", Role.AUDITOR, "ministry", "ru"),
     DemoUser("orgadmin", "Алия", "Мусина", Role.ORG_ADMIN, "shymkent-crisis", "ru"),
     DemoUser("sysadmin", "Админ", "Системы", Role.SYSTEM_ADMIN, "ministry", "en"),

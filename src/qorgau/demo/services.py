@@ -10,6 +10,8 @@ from qorgau.accounts.models import Membership, Organisation, OrganisationType, R
 from qorgau.accounts.services import reference_data_load, user_create
 from qorgau.core.workspaces import real_workspace
 from qorgau.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
+from qorgau.demo.training import training_demo_load
+from qorgau.screening.services import catalogue_load_packaged, pathway_rules_load_packaged
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class DemoLoad:
 @transaction.atomic
 def demo_load() -> DemoLoad:
     reference_data_load()
+    catalogue_load_packaged()
+    pathway_rules_load_packaged()
     real_workspace()
     created_orgs = 0
     organisations: dict[str, Organisation] = {}
@@ -53,4 +57,5 @@ def demo_load() -> DemoLoad:
             language=person.language,
         )
         created_users += 1
+    training_demo_load(organisations=organisations)
     return DemoLoad(organisations_created=created_orgs, users_created=created_users)

@@ -1,0 +1,15 @@
+"""Public pages (no account): registration, cancellation, calendar file, QR check-in."""
+
+from django.urls import path
+
+from qorgau.training import views
+
+app_name = "training_public"
+
+urlpatterns = [
+    path("c/<str:token>/", views.checkin, name="checkin"),
+    path("<slug:code>/", views.register, name="register"),
+    path("<slug:code>/event.ics", views.event_calendar, name="calendar"),
+    path("<slug:code>/registered/<str:token>/", views.registered, name="registered"),
+    path("<slug:code>/cancel/<str:token>/", views.cancel, name="cancel"),
+]

@@ -1,0 +1,230 @@
+"""The written specification of access to training: who may do what, to whose things.
+
+Each row is one action on one kind of target; each column a person holding exactly one role in
+their own organisation ("--" holds none; a participant needs no account at all, and an
+anonymous visitor is denied everything below). ``Y`` allows, ``.`` denies. Targets:
+
+    -         no object: may the person open the training pages at all
+    own       an organisation, programme or event of the person's own organisation
+              (the programme's implementer, the event's organiser)
+    other     the same belonging to another organisation
+    funded    a programme of another organisation that the person's organisation funds
+    co        an event of another organisation that the person's organisation co-organises
+    assigned  an event of another organisation at which the person is a trainer
+
+Written by hand on purpose, like the grid in accounts/tests/test_permissions.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from qorgau.accounts.models import Organisation, User
+from qorgau.accounts.permissions import can, known_actions
+from qorgau.accounts.roles import Role
+from qorgau.accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    user_with_role,
+)
+from qorgau.training.tests.factories import EventFactory, ProgrammeFactory
+
+COLUMNS: dict[str, str | None] = {
+    "--": None,
+    "FL": Role.FRONT_LINE,
+    "CM": Role.CASE_MANAGER,
+    "SU": Role.SUPERVISOR,
+    "IN": Role.INVESTIGATOR,
+    "PR": Role.PROSECUTOR,
+    "PS": Role.PROVIDER_STAFF,
+    "GO": Role.GUARDIANSHIP_OFFICER,
+    "RC": Role.REGIONAL_COORDINATOR,
+    "NC": Role.NATIONAL_COORDINATOR,
+    "TR": Role.TRAINER,
+    "EX": Role.EXPERT,
+    "TO": Role.TRAINING_ORGANISER,
+    "DO": Role.DONOR_OFFICER,
+    "AU": Role.AUDITOR,
+    "OA": Role.ORG_ADMIN,
+    "SA": Role.SYSTEM_ADMIN,
+}
+
+GRID = """
+action                        target    -- FL CM SU IN PR PS GO RC NC TR EX TO DO AU OA SA
+training.view                 -          .  .  .  .  .  .  .  .  .  .  Y  Y  Y  Y  .  .  .
+training.programme.create     own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.programme.create     other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.programme.view       own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.programme.view       funded     .  .  .  .  .  .  .  .  .  .  .  Y  .  Y  .  .  .
+training.programme.view       other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.programme.manage     own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.programme.manage     funded     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.programme.manage     other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.event.create         own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.event.create         other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.event.view           own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.event.view           co         .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.event.view           assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
+training.event.view           other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.event.manage         own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.event.manage         co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.event.manage         assigned   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.event.manage         other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.registration.view    own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.registration.view    co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.registration.view    assigned   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.registration.view    other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.registration.manage  own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.registration.manage  co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.registration.manage  assigned   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.registration.manage  other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.attendance.mark      own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.attendance.mark      co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.attendance.mark      assigned   .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .
+training.attendance.mark      other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+"""
+
+
+@dataclass(frozen=True)
+class Cell:
+    column: str
+    action: str
+    target: str
+    allowed: bool
+
+
+def _parse(grid: str) -> list[Cell]:
+    lines = [line.split() for line in grid.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert header[2:] == list(COLUMNS), "grid columns and COLUMNS disagree"
+    cells = []
+    for row in rows:
+        action, target, *marks = row
+        assert len(marks) == len(COLUMNS), f"{action} {target}: wrong number of columns"
+        assert set(marks) <= {"Y", "."}, f"{action} {target}: only Y and . are allowed"
+        cells += [
+            Cell(column, action, target, mark == "Y")
+            for column, mark in zip(COLUMNS, marks, strict=True)
+        ]
+    return cells
+
+
+CELLS = _parse(GRID)
+
+
+def test_the_grid_has_a_column_for_every_role():
+    assert {role for role in COLUMNS.values() if role} == set(Role.values)
+
+
+def test_the_grid_specifies_every_training_action_the_policy_knows():
+    # training.manage (who may open exercise spaces) is specified in the accounts grid.
+    ours = {a for a in known_actions() if a.startswith("training.")} - {"training.manage"}
+    assert {cell.action for cell in CELLS} == ours
+
+
+def _target(actor: User, own: Organisation, other: Organisation, action: str, kind: str) -> Any:
+    if kind == "-":
+        return None
+    if action.endswith(".create"):
+        return own if kind == "own" else other
+    if action.startswith("training.programme."):
+        if kind == "own":
+            return ProgrammeFactory(implementer=own)
+        programme = ProgrammeFactory(implementer=other)
+        if kind == "funded":
+            programme.donors.add(own)
+        return programme
+    event = EventFactory(organiser=own if kind == "own" else other)
+    if kind == "co":
+        event.co_organisers.add(own)
+    elif kind == "assigned":
+        event.trainers.add(actor)
+    return event
+
+
+def _person(column: str, organisation: Organisation) -> User:
+    role = COLUMNS[column]
+    return UserFactory() if role is None else user_with_role(role, organisation)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell", CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in CELLS])
+def test_it_follows_the_grid(cell: Cell):
+    own, other = OrganisationFactory(), OrganisationFactory()
+    actor = _person(cell.column, own)
+    target = _target(actor, own, other, cell.action, cell.target)
+
+    assert can(actor, cell.action, target) is cell.allowed
+
+
+# --- beyond the grid ----------------------------------------------------------------------
+@pytest.mark.django_db
+def test_an_anonymous_visitor_is_denied_everything():
+    own = OrganisationFactory()
+    event = EventFactory(organiser=own)
+    programme = ProgrammeFactory(implementer=own)
+    anonymous = AnonymousUser()
+
+    allowed = [
+        action
+        for action in {c.action for c in CELLS}
+        for target in (None, own, event, programme)
+        if can(anonymous, action, target)
+    ]
+
+    assert allowed == []
+
+
+@pytest.mark.django_db
+def test_a_trainer_of_one_event_does_not_see_the_next_event_of_the_same_organiser():
+    organiser = OrganisationFactory()
+    trainer = user_with_role(Role.TRAINER)
+    assigned, not_assigned = EventFactory(organiser=organiser), EventFactory(organiser=organiser)
+    assigned.trainers.add(trainer)
+
+    assert can(trainer, "training.event.view", assigned)
+    assert not can(trainer, "training.event.view", not_assigned)
+    assert not can(trainer, "training.attendance.mark", not_assigned)
+
+
+@pytest.mark.django_db
+def test_an_organiser_in_another_role_elsewhere_still_organises_only_their_own_events():
+    own, elsewhere = OrganisationFactory(), OrganisationFactory()
+    person = user_with_role(Role.TRAINING_ORGANISER, own)
+    MembershipFactory(user=person, organisation=elsewhere, role=Role.TRAINER)
+
+    assert can(person, "training.event.manage", EventFactory(organiser=own))
+    assert not can(person, "training.event.manage", EventFactory(organiser=elsewhere))
+    assert not can(person, "training.registration.view", EventFactory(organiser=elsewhere))
+
+
+@pytest.mark.django_db
+def test_an_inactive_membership_organises_nothing():
+    own = OrganisationFactory()
+    membership = MembershipFactory(organisation=own, role=Role.TRAINING_ORGANISER, is_active=False)
+
+    assert not can(membership.user, "training.view")
+    assert not can(membership.user, "training.event.manage", EventFactory(organiser=own))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "make"),
+    [
+        ("training.programme.create", lambda: ProgrammeFactory()),
+        ("training.programme.view", lambda: EventFactory()),
+        ("training.event.view", lambda: ProgrammeFactory()),
+        ("training.event.manage", lambda: OrganisationFactory()),
+        ("training.attendance.mark", lambda: None),
+    ],
+)
+def test_it_denies_an_action_on_the_wrong_kind_of_object(action, make):
+    target = make()
+    organiser = user_with_role(Role.TRAINING_ORGANISER, getattr(target, "organiser", None))
+
+    assert can(organiser, action, target) is False

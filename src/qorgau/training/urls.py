@@ -1,0 +1,46 @@
+from django.urls import path
+
+from qorgau.training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("programmes/new/", views.programme_new, name="programme_new"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("events/new/", views.event_new, name="event_new"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/clone/", views.event_clone, name="event_clone"),
+    path("events/<int:pk>/trainers/", views.event_trainer_add, name="event_trainer_add"),
+    path(
+        "events/<int:pk>/trainers/<int:user_id>/remove/",
+        views.event_trainer_remove,
+        name="event_trainer_remove",
+    ),
+    path("events/<int:pk>/sessions/new/", views.session_new, name="session_new"),
+    path("events/<int:pk>/registrations/", views.registrations, name="registrations"),
+    path(
+        "events/<int:pk>/registrations/approve-pending/",
+        views.registrations_approve_pending,
+        name="registrations_approve_pending",
+    ),
+    path("events/<int:pk>/import/", views.registrations_import, name="registrations_import"),
+    path(
+        "events/<int:pk>/import/template.xlsx",
+        views.registrations_template,
+        name="registrations_template",
+    ),
+    path(
+        "registrations/<int:pk>/<slug:action>/",
+        views.registration_action,
+        name="registration_action",
+    ),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/remove/", views.session_remove, name="session_remove"),
+    path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("sessions/<int:pk>/qr/", views.session_qr, name="session_qr"),
+    path("speakers/", views.speakers, name="speakers"),
+    path("speakers/<int:pk>/edit/", views.speaker_edit, name="speaker_edit"),
+]
