@@ -686,7 +686,10 @@ def test_a_cancellation_gives_the_place_to_the_first_person_waiting(
     organiser, event, immediate_tasks, django_capture_on_commit_callbacks
 ):
     leaving, _staying = RegistrationFactory.create_batch(2, event=event)
-    first = _submit(event, email="first@example.org", full_name="First Waiting").registration
+    # English, so the subject can be read here; the language of e-mails is tested elsewhere.
+    first = _submit(
+        event, email="first@example.org", full_name="First Waiting", language="en"
+    ).registration
     second = _submit(event, email="second@example.org", full_name="Second Waiting").registration
     for registration in (first, second):
         services.registration_approve(actor=organiser, registration=registration)
@@ -778,7 +781,7 @@ def test_a_registration_received_email_has_no_calendar_file(
     event, immediate_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(event)
+        _submit(event, language="en")
 
     (message,) = mail.outbox
     assert "We have your registration" in message.subject
@@ -843,7 +846,7 @@ def test_reminders_are_queued_within_the_window_once_per_person(organiser_org, r
 def test_a_reminder_is_sent_once_however_often_it_is_queued(event):
     from qorgau.training.tasks import send_event_reminder
 
-    registration = RegistrationFactory(event=event)
+    registration = RegistrationFactory(event=event, language="en")
 
     assert send_event_reminder.call(registration_id=registration.pk) is True
     assert send_event_reminder.call(registration_id=registration.pk) is False
