@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from qorgau.accounts.models import Organisation, User
+from qorgau.accounts.models import Organisation, OrganisationType, Region, User
 from qorgau.accounts.permissions import (
     IDENTITY_ROLES,
     SCREENING_ROLES,
@@ -177,3 +177,37 @@ def deciding_organisations(*, user: User, identification: Identification) -> lis
         if can(user, "identification.decide_for", organisation)
         and organisation.region_id == identification.region_id
     ]
+
+
+def alerts_of(identification: Identification) -> list[Alert]:
+    """Every alert the identification raised, in its workspace."""
+    return list(
+        Alert.objects.in_workspace(identification.workspace)
+        .filter(identification=identification)
+        .select_related("organisation__type")
+        .order_by("due_at", "organisation__name", "pk")
+    )
+
+
+def organisation_types(keys: set[str]) -> dict[str, OrganisationType]:
+    return {t.key: t for t in OrganisationType.objects.filter(key__in=keys)}
+
+
+def regions_by_key(keys: set[str]) -> dict[str, Region]:
+    return {r.key: r for r in Region.objects.filter(key__in=keys)} if keys else {}
+
+
+def catalogue_versions() -> QuerySet[Catalogue]:
+    """Every published catalogue with its indicator counts, newest first."""
+    return (
+        Catalogue.objects.select_related("published_by")
+        .annotate(
+            indicator_count=Count("indicators"),
+            provisional_count=Count("indicators", filter=Q(indicators__provisional=True)),
+        )
+        .order_by("-version")
+    )
+
+
+def pathway_rules_history() -> QuerySet[PathwayRules]:
+    return PathwayRules.objects.select_related("published_by").order_by("-version")

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qorgau.accounts.models import Organisation, OrganisationType, Region, User
+from qorgau.accounts.models import Organisation, Region, User
 from qorgau.accounts.permissions import can
 from qorgau.accounts.selectors import current_regions
 from qorgau.core.models import Workspace
@@ -46,7 +45,6 @@ from qorgau.screening.forms import (
     presumed_child,
 )
 from qorgau.screening.models import (
-    Alert,
     Answer,
     Catalogue,
     ExploitationForm,
@@ -119,20 +117,6 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
-
-
-def _organisation_types(keys: set[str]) -> dict[str, OrganisationType]:
-    return {t.key: t for t in OrganisationType.objects.filter(key__in=keys)}
-
-
-def _alerts_of(identification: Identification) -> list[Alert]:
-    """Every alert the identification raised, in its workspace (reference list for the page)."""
-    return list(
-        Alert.objects.in_workspace(identification.workspace)
-        .filter(identification=identification)
-        .select_related("organisation__type")
-        .order_by("due_at", "organisation__name", "pk")
-    )
 
 
 def _with_action_texts(alerts: Any) -> None:
@@ -350,7 +334,7 @@ class _AnsweredDimension:
 
 
 def _steps(screening: Screening) -> list[_Step]:
-    types = _organisation_types({str(s.get("notify")) for s in screening.steps})
+    types = selectors.organisation_types({str(s.get("notify")) for s in screening.steps})
     steps = []
     for step in screening.steps:
         notify = types.get(str(step.get("notify")))
@@ -413,7 +397,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "steps": _steps(screening),
         "identification": identification,
-        "alerts": _alerts_of(identification) if identification else [],
+        "alerts": selectors.alerts_of(identification) if identification else [],
         "can_open_identification": identification is not None
         and can(user, "identification.view", identification),
         "answered": _answered_dimensions(screening, answers),
@@ -519,7 +503,7 @@ def identification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "identification": identification,
         "screening": screening,
         "can_view_screening": can(user, "screening.view", screening),
-        "alerts": _alerts_of(identification),
+        "alerts": selectors.alerts_of(identification),
         "decisions": decisions,
         "superseded": superseded,
         "current": current,
@@ -538,17 +522,6 @@ def _yaml_error(error: yaml.YAMLError) -> str:
             "column": mark.column + 1,
         }
     return _("This is not valid YAML.")
-
-
-def _catalogue_versions() -> QuerySet[Catalogue]:
-    return (
-        Catalogue.objects.select_related("published_by")
-        .annotate(
-            indicator_count=Count("indicators"),
-            provisional_count=Count("indicators", filter=Q(indicators__provisional=True)),
-        )
-        .order_by("-version")
-    )
 
 
 @login_required
@@ -583,7 +556,7 @@ def catalogues(request: HttpRequest) -> HttpResponse:
                     % {"version": catalogue.version},
                 )
                 return redirect("screening:catalogues")
-    page = Paginator(_catalogue_versions(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.catalogue_versions(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "screening/catalogues.html", {"form": form, "page": page})
 
 
@@ -641,9 +614,9 @@ def _rule_rows(rules: PathwayRules | None) -> list[_RuleRow]:
     if rules is None:
         return []
     steps = [s for s in rules.document.get("steps", []) if isinstance(s, dict)]
-    types = _organisation_types({str(s.get("notify")) for s in steps})
+    types = selectors.organisation_types({str(s.get("notify")) for s in steps})
     region_keys = {str(r) for s in steps for r in (s.get("when") or {}).get("regions") or []}
-    regions = {r.key: r for r in Region.objects.filter(key__in=region_keys)} if region_keys else {}
+    regions = selectors.regions_by_key(region_keys)
     rows = []
     for step in steps:
         notify = types.get(str(step.get("notify")))
@@ -697,7 +670,7 @@ def pathways(request: HttpRequest) -> HttpResponse:
                     % {"version": rules.version},
                 )
                 return redirect("screening:pathways")
-    history = PathwayRules.objects.select_related("published_by").order_by("-version")
+    history = selectors.pathway_rules_history()
     page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
