@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from qorgau.accounts.models import ApiToken, Membership, Organisation, User
 from qorgau.accounts.roles import Role
+from qorgau.cases.models import Case, Child, TeamMember
 from qorgau.core.models import Workspace, WorkspaceMember
 from qorgau.screening.models import Alert, Identification, Screening
 from qorgau.training.models import Event as TrainingEvent
@@ -368,6 +369,142 @@ def _training_attendance(user: AnyUser, obj: Any) -> bool:
     if not isinstance(obj, TrainingEvent):
         return False
     return _organises(user, obj.organiser_id) or _trains(user, obj)
+
+
+# --- cases --------------------------------------------------------------------------------
+# The owning organisation's case managers, supervisors, front line and guardianship officers
+# work the case; an organisation invited onto the team sees it once it accepts; the
+# guardianship authority of the case's region is told of every child and sees the case.
+# Grid: cases/tests/test_permissions.py.
+CASE_ROLES = frozenset(
+    {Role.FRONT_LINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.GUARDIANSHIP_OFFICER}
+)
+CASE_LEAD_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})
+
+
+def _guardianship_of_region(user: AnyUser, region_id: int) -> bool:
+    org_ids = organisation_ids_of(user, Role.GUARDIANSHIP_OFFICER)
+    return (
+        bool(org_ids)
+        and Organisation.objects.filter(
+            pk__in=org_ids, region_id=region_id, type__key="guardianship", is_active=True
+        ).exists()
+    )
+
+
+def _on_team(user: AnyUser, case: Case) -> bool:
+    org_ids = [g.organisation_id for g in grants(user) if g.role in IDENTITY_ROLES]
+    return bool(org_ids) and (
+        TeamMember.objects.across_workspaces()
+        .filter(case_id=case.pk, organisation_id__in=org_ids, status=TeamMember.Status.ACCEPTED)
+        .exists()
+    )
+
+
+@rule("child.register", "case.open")
+def _case_open(user: AnyUser, obj: Any) -> bool:
+    """Register a child and open a case in the name of this organisation."""
+    return isinstance(obj, Organisation) and bool(_roles_in(user, obj.pk) & CASE_ROLES)
+
+
+@rule("case.list")
+def _case_list(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & IDENTITY_ROLES)
+
+
+@rule("case.view")
+def _case_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, Case):
+        return False
+    if _roles_in(user, obj.organisation_id) & CASE_ROLES:
+        return True
+    return _on_team(user, obj) or _guardianship_of_region(user, obj.region_id)
+
+
+@rule("case.edit", "case.invite", "case.consent", "case.request_approval", "child.edit")
+def _case_edit(user: AnyUser, obj: Any) -> bool:
+    """Change the case or the child: the owning organisation's case managers and supervisors."""
+    organisation_id = getattr(obj, "organisation_id", None)
+    if not isinstance(obj, Case | Child) or organisation_id is None:
+        return False
+    return bool(_roles_in(user, organisation_id) & CASE_LEAD_ROLES)
+
+
+@rule("case.approve", "case.overrides")
+def _case_approve(user: AnyUser, obj: Any) -> bool:
+    """Approve risk assessment, plan and closure; see urgent consent overrides."""
+    return isinstance(obj, Case) and Grant(obj.organisation_id, Role.SUPERVISOR) in grants(user)
+
+
+@rule("case.override_consent")
+def _case_override(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Case) and bool(_roles_in(user, obj.organisation_id) & CASE_LEAD_ROLES)
+
+
+@rule("case.respond")
+def _case_respond(user: AnyUser, obj: Any) -> bool:
+    """Accept or decline an invitation: the invited organisation's case managers and supervisors."""
+    return (
+        isinstance(obj, TeamMember)
+        and obj.status == TeamMember.Status.INVITED
+        and bool(_roles_in(user, obj.organisation_id) & CASE_LEAD_ROLES)
+    )
+
+
+@rule("child.view")
+def _child_view(user: AnyUser, obj: Any) -> bool:
+    """A child record is seen by its organisation; others see it through a case they may see."""
+    if not isinstance(obj, Child):
+        return False
+    if _roles_in(user, obj.organisation_id) & CASE_ROLES:
+        return True
+    cases = Case.objects.across_workspaces().filter(child=obj).select_related(None)
+    return any(_case_view(user, case) for case in cases)
+
+
+# --- directory ----------------------------------------------------------------------------
+# The service directory names no child: every signed-in person with a role searches and reads
+# it. A provider's own org admins, provider staff and case managers edit its profile, services
+# and capacity; system admins edit any. Grid: directory/tests/test_permissions.py.
+DIRECTORY_EDITOR_ROLES = frozenset({Role.ORG_ADMIN, Role.PROVIDER_STAFF, Role.CASE_MANAGER})
+
+
+@rule("directory.view")
+def _directory_view(user: AnyUser, obj: Any) -> bool:
+    return bool(grants(user))
+
+
+@rule("directory.provider.edit", "directory.capacity.update")
+def _directory_edit(user: AnyUser, obj: Any) -> bool:
+    """``obj`` is the provider's organisation."""
+    if not isinstance(obj, Organisation):
+        return False
+    return bool(_roles_in(user, obj.pk) & DIRECTORY_EDITOR_ROLES) or is_system_admin(user)
+
+
+@rule("directory.provider.view")
+def _directory_provider_view(user: AnyUser, obj: Any) -> bool:
+    from qorgau.directory.models import ProviderProfile
+
+    if not isinstance(obj, ProviderProfile) or not grants(user):
+        return False
+    return obj.is_listed or _directory_edit(user, obj.organisation)
+
+
+# Pre/post tests: the organiser and the event's trainers prepare, open and close them; they and
+# the experts read the results and the item analysis (scores of named participants: no donor).
+@rule("training.assessment.manage")
+def _training_assessment_manage(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingEvent):
+        return False
+    return _organises(user, obj.organiser_id) or _trains(user, obj)
+
+
+@rule("training.assessment.results")
+def _training_assessment_results(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingEvent):
+        return False
+    return _organises(user, obj.organiser_id) or has_role(user, Role.EXPERT) or _trains(user, obj)
 
 
 def can(user: AnyUser, action: str, obj: Any = None) -> bool:

@@ -165,3 +165,5 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", "qorgau.accounts.api.router")
 api.add_router("/audit", "qorgau.audit.api.router")
 api.add_router("/screening", "qorgau.screening.api.router")
+api.add_router("/cases", "qorgau.cases.api.router")
+api.add_router("/directory", "qorgau.directory.api.router")

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "qorgau.accounts",
     "qorgau.audit",
     "qorgau.screening",
+    "qorgau.directory",
+    "qorgau.cases",
     "qorgau.training",
     "qorgau.demo",
 ]

@@ -29,6 +29,8 @@ urlpatterns = [
     path("training/", include("qorgau.training.urls")),
     path("t/", include("qorgau.training.public_urls")),
     path("screening/", include("qorgau.screening.urls")),
+    path("cases/", include("qorgau.cases.urls")),
+    path("directory/", include("qorgau.directory.urls")),
     path("i18n/set/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),

@@ -21,6 +21,10 @@ def navigation(user: Any) -> list[dict[str, str]]:
         items.append({"url": reverse("screening:list"), "label": str(_("Screenings"))})
     if can(user, "alert.inbox"):
         items.append({"url": reverse("screening:inbox"), "label": str(_("Inbox"))})
+    if can(user, "case.list"):
+        items.append({"url": reverse("cases:list"), "label": str(_("Cases"))})
+    if can(user, "directory.view"):
+        items.append({"url": reverse("directory:search"), "label": str(_("Service directory"))})
     if has_role(user, Role.ORG_ADMIN, Role.SYSTEM_ADMIN):
         items.append({"url": reverse("accounts:members"), "label": str(_("People"))})
     if can(user, "audit.view"):

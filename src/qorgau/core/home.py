@@ -40,6 +40,9 @@ _NOT_YET = _("This module is not available yet in this version of Qorgau.")
 _SCREEN = Link("screening:new", _("Screen a child"))
 _SCREENINGS = Link("screening:list", _("Screenings"))
 _INBOX = Link("screening:inbox", _("Inbox"))
+_CASES = Link("cases:list", _("Cases"))
+_REGISTER = Link("cases:register", _("Register a child"))
+_SUPERVISION = Link("cases:supervision", _("Approvals and urgent actions"))
 
 PANELS: dict[str, Panel] = {
     Role.FRONT_LINE: Panel(
@@ -54,14 +57,14 @@ PANELS: dict[str, Panel] = {
         _("Your cases"),
         _("Run children's cases: assessments, plans, services, referrals and follow-up."),
         _NOT_YET,
-        [_SCREEN, _INBOX],
+        [_CASES, _REGISTER, _SCREEN, _INBOX],
     ),
     Role.SUPERVISOR: Panel(
         Role.SUPERVISOR,
         _("Approvals and deadlines"),
         _("Approve key decisions and watch overdue referrals in your team."),
         _NOT_YET,
-        [_INBOX, _SCREENINGS],
+        [_SUPERVISION, _CASES, _INBOX, _SCREENINGS],
     ),
     Role.INVESTIGATOR: Panel(
         Role.INVESTIGATOR,
@@ -88,7 +91,7 @@ PANELS: dict[str, Panel] = {
         _("Notifications about children"),
         _("Receive every child case, appoint guardians and take best-interests decisions."),
         _NOT_YET,
-        [_INBOX, _SCREEN],
+        [_CASES, _SUPERVISION, _INBOX, _SCREEN],
     ),
     Role.REGIONAL_COORDINATOR: Panel(
         Role.REGIONAL_COORDINATOR,

@@ -12,7 +12,9 @@ school: 30). Loading is idempotent: an event whose public code exists is left as
 
 from __future__ import annotations
 
+import math
 import random
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,7 +25,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from qorgau.accounts.models import Organisation, Region, User
-from qorgau.training.models import Event, Programme, Registration, Sector, Session, Speaker
+from qorgau.training.assessments import (
+    demo_bank_entries,
+    form_for,
+    question_bank_load,
+    score_of,
+    tests_prepare,
+)
+from qorgau.training.models import (
+    Assessment,
+    Attempt,
+    AttemptAnswer,
+    Event,
+    FormItem,
+    ParallelForm,
+    Programme,
+    Question,
+    Registration,
+    Sector,
+    Session,
+    Speaker,
+)
 from qorgau.training.models import region_valid_on as _valid_on
 from qorgau.training.services import (
     AudienceData,
@@ -629,6 +651,98 @@ def _load_upcoming(organisations: dict[str, Organisation], trainer: User | None)
     return len(people)
 
 
+# --- pre/post tests of the 2016 series (made-up answers, plausible figures) -----------------
+DEMO_PER_FORM = 11
+
+
+def _answer_for(question: Question, right: bool) -> list[int]:
+    options = list(question.options.all())
+    correct = [o.pk for o in options if o.correct]
+    if right:
+        return correct
+    wrong = [o.pk for o in options if not o.correct]
+    if question.kind == Question.Kind.MULTIPLE and len(correct) > 1:
+        return correct[:-1]  # one correct answer missed
+    return wrong[:1]
+
+
+def _take(
+    rng: random.Random,
+    attempt: Attempt,
+    items: Sequence[FormItem],
+    ability: float,
+) -> list[AttemptAnswer]:
+    answers = []
+    for item in items:
+        # A Rasch-like item: a harder question (difficulty 1-3) is less often right.
+        logit = ability - (item.question.difficulty - 2) * 0.9
+        right = rng.random() < 1 / (1 + math.exp(-logit))
+        answers.append(
+            AttemptAnswer(
+                attempt=attempt,
+                item=item,
+                chosen=_answer_for(item.question, right),
+                correct=right,
+            )
+        )
+    return answers
+
+
+def _load_tests(event: Event, seed: str) -> int:
+    """Forms A/B, closed pre- and post-tests, and answers for most approved participants."""
+    if Assessment.objects.filter(event=event).exists():
+        return 0
+    pre, post = tests_prepare(actor=None, event=event, per_form=DEMO_PER_FORM)
+    items: dict[str, list[FormItem]] = {
+        form: list(
+            FormItem.objects.filter(event=event, form=form)
+            .select_related("question")
+            .prefetch_related("question__options")
+        )
+        for form in (ParallelForm.A, ParallelForm.B)
+    }
+    rng = random.Random(f"qorgau-demo-tests-{seed}")  # noqa: S311 - made-up data
+    registrations = list(
+        Registration.objects.filter(event=event, status=Registration.Status.APPROVED).order_by("pk")
+    )
+    day = event.starts_on
+    answers: list[AttemptAnswer] = []
+    attempts = 0
+    for registration in registrations:
+        ability = rng.gauss(-0.3, 0.9)  # before: a little under half right
+        learnt = max(0.0, rng.gauss(1.3, 0.6))  # what the day adds, different for each
+        for test, when, skip, level in (
+            (pre, _at(day, 10), 0.04, ability),
+            (post, _at(event.ends_on, 17), 0.08, ability + learnt),
+        ):
+            if rng.random() < skip:  # attrition: came late or left early
+                continue
+            form = form_for(registration, test.phase)
+            attempt = Attempt.objects.create(
+                assessment=test,
+                registration=registration,
+                form=form,
+                language=registration.language
+                if registration.language in event.languages
+                else event.languages[0],
+                key=secrets.token_urlsafe(32),
+                submitted_at=when,
+            )
+            given = _take(rng, attempt, items[form], level)
+            attempt.score = score_of(sum(a.correct for a in given), len(items[form]))
+            attempt.save(update_fields=["score"])
+            answers += given
+            attempts += 1
+    AttemptAnswer.objects.bulk_create(answers)
+    return attempts
+
+
+def _load_tests_2016() -> int:
+    question_bank_load(entries=demo_bank_entries())
+    codes = [SERIES_2016.first.code] + [other.code for other in SERIES_2016.others]
+    return sum(_load_tests(event, event.code) for event in Event.objects.filter(code__in=codes))
+
+
 @transaction.atomic
 def training_demo_load(*, organisations: dict[str, Organisation]) -> TrainingDemo:
     regions = list(Region.objects.all())
@@ -656,6 +770,7 @@ def training_demo_load(*, organisations: dict[str, Organisation]) -> TrainingDem
             events += made
             participants += people
     upcoming = _load_upcoming(organisations, trainer)
+    _load_tests_2016()
     return TrainingDemo(
         events_created=events + bool(upcoming), participants_created=participants + upcoming
     )

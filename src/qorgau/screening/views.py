@@ -509,6 +509,7 @@ def identification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "form": form,
         "now": timezone.now(),
+        "can_open_case": can(user, "case.open", identification.organisation),
     }
     return render(request, "screening/identification.html", context)
 

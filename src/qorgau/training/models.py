@@ -529,3 +529,179 @@ class Attendance(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.registration_id} @ {self.session_id}"
+
+
+# --- pre/post tests (see training/assessments.py) ------------------------------------------
+class Question(TimeStampedModel):
+    """A question of the bank, on one topic, in up to three languages.
+
+    A question can be used in a language only if its text and every option are translated.
+    """
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TRUE_FALSE = "true_false", _("True or false")
+
+    class Difficulty(models.IntegerChoices):
+        EASY = 1, _("Easy")
+        MEDIUM = 2, _("Medium")
+        HARD = 3, _("Hard")
+
+    topic = models.CharField(_("topic"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    text = models.JSONField(_("text"), default=dict, help_text=_("By language: kk, ru, en."))
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["topic", "difficulty", "pk"]
+
+    def __str__(self) -> str:
+        return f"question {self.pk} · {self.topic}"
+
+    def text_in(self, language: str) -> str:
+        return str(self.text.get(language) or self.text.get("en") or "")
+
+
+class QuestionOption(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.JSONField(_("text"), default=dict)
+    correct = models.BooleanField(_("correct"), default=False)
+
+    class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"option {self.pk} of question {self.question_id}"
+
+    def text_in(self, language: str) -> str:
+        return str(self.text.get(language) or self.text.get("en") or "")
+
+
+class ParallelForm(models.TextChoices):
+    A = "A", _("Form A")
+    B = "B", _("Form B")
+
+
+class FormItem(models.Model):
+    """A question on one of an event's two parallel forms (the same forms serve pre and post)."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="test_items", verbose_name=_("event")
+    )
+    form = models.CharField(_("form"), max_length=1, choices=ParallelForm.choices)
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("test question")
+        verbose_name_plural = _("test questions")
+        ordering = ["form", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "question"], name="training_form_item_once"),
+            models.UniqueConstraint(
+                fields=["event", "form", "position"], name="training_form_item_position_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form}{self.position} · event {self.event_id}"
+
+
+class Assessment(TimeStampedModel):
+    """The pre-test or the post-test of an event, opened and closed by an organiser or trainer."""
+
+    class Phase(models.TextChoices):
+        PRE = "pre", _("Pre-test")
+        POST = "post", _("Post-test")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("event")
+    )
+    phase = models.CharField(_("phase"), max_length=4, choices=Phase.choices)
+    is_open = models.BooleanField(_("open for answers"), default=False)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("test")
+        verbose_name_plural = _("tests")
+        ordering = ["event", "-phase"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "phase"], name="training_assessment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase} · event {self.event_id}"
+
+
+class Attempt(TimeStampedModel):
+    """One participant's only attempt at one test. Reached by its secret key, never by pk."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("test")
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="attempts",
+        verbose_name=_("registration"),
+    )
+    form = models.CharField(_("form"), max_length=1, choices=ParallelForm.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "registration"], name="training_attempt_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} · test {self.assessment_id}"
+
+
+class AttemptAnswer(models.Model):
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name=_("attempt")
+    )
+    item = models.ForeignKey(
+        FormItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    chosen = models.JSONField(_("chosen options"), default=list)
+    correct = models.BooleanField(_("correct"), default=False)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "item"], name="training_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"answer {self.pk} · attempt {self.attempt_id}"

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from qorgau.training import views
+from qorgau.training import assessment_views, views
 
 app_name = "training_public"
 
 urlpatterns = [
     path("c/<str:token>/", views.checkin, name="checkin"),
+    path("q/<str:token>/", assessment_views.take, name="test"),
+    path("a/<str:key>/", assessment_views.attempt_page, name="attempt"),
     path("<slug:code>/", views.register, name="register"),
     path("<slug:code>/event.ics", views.event_calendar, name="calendar"),
     path("<slug:code>/registered/<str:token>/", views.registered, name="registered"),

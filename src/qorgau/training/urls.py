@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.training import views
+from qorgau.training import assessment_views, views
 
 app_name = "training"
 
@@ -43,4 +43,21 @@ urlpatterns = [
     path("sessions/<int:pk>/qr/", views.session_qr, name="session_qr"),
     path("speakers/", views.speakers, name="speakers"),
     path("speakers/<int:pk>/edit/", views.speaker_edit, name="speaker_edit"),
+    # pre/post tests
+    path("events/<int:pk>/tests/", assessment_views.event_tests, name="event_tests"),
+    path(
+        "events/<int:pk>/tests/prepare/",
+        assessment_views.event_tests_prepare,
+        name="event_tests_prepare",
+    ),
+    path(
+        "events/<int:pk>/tests/<str:phase>/<slug:action>/",
+        assessment_views.assessment_switch,
+        name="assessment_switch",
+    ),
+    path(
+        "events/<int:pk>/tests/results/",
+        assessment_views.event_test_results,
+        name="event_test_results",
+    ),
 ]

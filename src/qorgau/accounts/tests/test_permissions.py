@@ -120,6 +120,8 @@ def test_the_grid_has_a_column_for_every_role():
 OWN_GRIDS = (
     "qorgau.screening.tests.test_permissions",
     "qorgau.training.tests.test_permissions",
+    "qorgau.cases.tests.test_permissions",
+    "qorgau.directory.tests.test_permissions",
 )
 
 

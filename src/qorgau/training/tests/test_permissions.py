@@ -87,6 +87,14 @@ training.attendance.mark      own        .  .  .  .  .  .  .  .  .  .  .  .  Y  
 training.attendance.mark      co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 training.attendance.mark      assigned   .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .
 training.attendance.mark      other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.assessment.manage    own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.assessment.manage    co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.assessment.manage    assigned   .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .
+training.assessment.manage    other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.assessment.results   own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.assessment.results   co         .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.assessment.results   assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
+training.assessment.results   other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
 """
 
 
