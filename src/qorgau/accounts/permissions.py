@@ -507,6 +507,70 @@ def _training_assessment_results(user: AnyUser, obj: Any) -> bool:
     return _organises(user, obj.organiser_id) or has_role(user, Role.EXPERT) or _trains(user, obj)
 
 
+# Certificates: the organiser sets the rule, issues, downloads and revokes them (participants
+# download theirs through a signed link; anyone checks a code on the public page).
+@rule("training.certificate.manage")
+def _training_certificate_manage(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, TrainingEvent) and _organises(user, obj.organiser_id)
+
+
+# --- referrals ----------------------------------------------------------------------------
+# The sending organisation's case managers and supervisors send and cancel a referral of their
+# case; its case team (case.view) sees the whole referral. The receiving provider's case
+# managers, supervisors and provider staff see only the minimum the referral needs and move it
+# on (accept, decline, start, complete). The sender's supervisors see the overdue list.
+# Grid: referrals/tests/test_permissions.py.
+REFERRAL_PROVIDER_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROVIDER_STAFF})
+
+
+def _referral(obj: Any) -> bool:
+    from qorgau.referrals.models import Referral
+
+    return isinstance(obj, Referral)
+
+
+@rule("referral.send")
+def _referral_send(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Case) and bool(_roles_in(user, obj.organisation_id) & CASE_LEAD_ROLES)
+
+
+@rule("referral.view_case")
+def _referral_view_case(user: AnyUser, obj: Any) -> bool:
+    """Everything about the referral and its case: the sender's case team."""
+    return _referral(obj) and _case_view(user, obj.case)
+
+
+@rule("referral.view")
+def _referral_view(user: AnyUser, obj: Any) -> bool:
+    if not _referral(obj):
+        return False
+    if _roles_in(user, obj.provider_id) & REFERRAL_PROVIDER_ROLES:
+        return True
+    return _referral_view_case(user, obj)
+
+
+@rule("referral.respond")
+def _referral_respond(user: AnyUser, obj: Any) -> bool:
+    return _referral(obj) and bool(_roles_in(user, obj.provider_id) & REFERRAL_PROVIDER_ROLES)
+
+
+@rule("referral.cancel")
+def _referral_cancel(user: AnyUser, obj: Any) -> bool:
+    return _referral(obj) and bool(_roles_in(user, obj.sender_organisation_id) & CASE_LEAD_ROLES)
+
+
+@rule("referral.inbox")
+def _referral_inbox(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & REFERRAL_PROVIDER_ROLES)
+
+
+@rule("referral.overdue")
+def _referral_overdue(user: AnyUser, obj: Any) -> bool:
+    if obj is None:
+        return has_role(user, Role.SUPERVISOR)
+    return isinstance(obj, Organisation) and Grant(obj.pk, Role.SUPERVISOR) in grants(user)
+
+
 def can(user: AnyUser, action: str, obj: Any = None) -> bool:
     """May this user do this action (to this object)? Unknown actions are denied."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qorgau.screening",
     "qorgau.directory",
     "qorgau.cases",
+    "qorgau.referrals",
     "qorgau.training",
     "qorgau.demo",
 ]

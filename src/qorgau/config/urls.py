@@ -30,6 +30,7 @@ urlpatterns = [
     path("t/", include("qorgau.training.public_urls")),
     path("screening/", include("qorgau.screening.urls")),
     path("cases/", include("qorgau.cases.urls")),
+    path("referrals/", include("qorgau.referrals.urls")),
     path("directory/", include("qorgau.directory.urls")),
     path("i18n/set/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

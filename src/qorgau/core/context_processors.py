@@ -23,6 +23,12 @@ def navigation(user: Any) -> list[dict[str, str]]:
         items.append({"url": reverse("screening:inbox"), "label": str(_("Inbox"))})
     if can(user, "case.list"):
         items.append({"url": reverse("cases:list"), "label": str(_("Cases"))})
+    # --- referrals ---
+    if can(user, "referral.inbox") or can(user, "case.list"):
+        items.append({"url": reverse("referrals:inbox"), "label": str(_("Referrals"))})
+    if can(user, "referral.overdue"):
+        items.append({"url": reverse("referrals:overdue"), "label": str(_("Overdue referrals"))})
+    # --- end referrals ---
     if can(user, "directory.view"):
         items.append({"url": reverse("directory:search"), "label": str(_("Service directory"))})
     if has_role(user, Role.ORG_ADMIN, Role.SYSTEM_ADMIN):

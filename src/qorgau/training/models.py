@@ -705,3 +705,86 @@ class AttemptAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"answer {self.pk} · attempt {self.attempt_id}"
+
+
+# --- certificates (training/certificates.py) ---------------------------------------------
+class CertificateRule(models.Model):
+    """When an event's participants earn a certificate (absent: the defaults below)."""
+
+    event = models.OneToOneField(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="certificate_rule",
+        verbose_name=_("event"),
+    )
+    attendance_threshold = models.PositiveSmallIntegerField(
+        _("attendance needed, in percent of sessions"),
+        default=80,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    post_test_required = models.BooleanField(_("post-test required"), default=False)
+    post_test_min_score = models.PositiveSmallIntegerField(
+        _("minimum post-test score, in percent"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    hours = models.PositiveSmallIntegerField(
+        _("hours shown on the certificate"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to count the hours of the timetable."),
+    )
+
+    class Meta:
+        verbose_name = _("certificate rule")
+        verbose_name_plural = _("certificate rules")
+
+    def __str__(self) -> str:
+        return f"certificate rule · event {self.event_id}"
+
+
+class Certificate(TimeStampedModel):
+    """A certificate of one participant for one event, checked by its public code."""
+
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("registration"),
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("event")
+    )
+    code = models.CharField(_("verification code"), max_length=16, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["event", "registration__full_name"]
+
+    def __str__(self) -> str:
+        return f"certificate {self.code}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.training import assessment_views, views
+from qorgau.training import assessment_views, certificate_views, views
 
 app_name = "training"
 
@@ -60,4 +60,31 @@ urlpatterns = [
         assessment_views.event_test_results,
         name="event_test_results",
     ),
+    # certificates (training/certificate_views.py)
+    path(
+        "events/<int:pk>/certificates/",
+        certificate_views.event_certificates,
+        name="event_certificates",
+    ),
+    path(
+        "events/<int:pk>/certificates/issue/",
+        certificate_views.certificates_issue_eligible,
+        name="certificates_issue_eligible",
+    ),
+    path(
+        "registrations/<int:pk>/certificate/",
+        certificate_views.certificate_issue,
+        name="certificate_issue",
+    ),
+    path(
+        "certificates/<int:pk>/pdf/",
+        certificate_views.certificate_download,
+        name="certificate_download",
+    ),
+    path(
+        "certificates/<int:pk>/revoke/",
+        certificate_views.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    # end certificates
 ]

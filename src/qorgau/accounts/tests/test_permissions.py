@@ -122,6 +122,7 @@ OWN_GRIDS = (
     "qorgau.training.tests.test_permissions",
     "qorgau.cases.tests.test_permissions",
     "qorgau.directory.tests.test_permissions",
+    "qorgau.referrals.tests.test_permissions",
 )
 
 

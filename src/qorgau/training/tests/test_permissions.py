@@ -95,6 +95,10 @@ training.assessment.results   own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  
 training.assessment.results   co         .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
 training.assessment.results   assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
 training.assessment.results   other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.certificate.manage   own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.certificate.manage   co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.certificate.manage   assigned   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.certificate.manage   other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 

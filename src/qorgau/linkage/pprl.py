@@ -1,0 +1,276 @@
+"""Privacy-preserving counts: hardened Bloom-filter encodings and an overlap counter (ADR 0010).
+
+Two sides, two APIs:
+
+* Each organisation runs `Encoder` LOCALLY, with a secret key shared by the organisations only.
+  A record's name (canonicalised as in ADR 0007: script-free skeleton keys and surname stems) is
+  cut into padded bigrams, its birth year and day/month become tokens, and every token sets `k`
+  bits of an `m`-bit filter, by double hashing of HMAC-SHA256 under the key (CLK).
+  Hardening: the filter is balanced (followed by its complement, so every encoding has exactly
+  `m` of `2m` bits set) and permuted by a permutation drawn from the key; optionally the name
+  bigrams are salted with the birth year. Only `Encoding` objects (bytes) leave.
+* The linking side (`count_overlap`, `cluster`) accepts only `Encoding` values - never a name,
+  never a key - finds candidate pairs by Hamming LSH (bit sampling in bands) and keeps the pairs
+  whose Dice similarity reaches a threshold, merging them best first into clusters.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .canonical import canonical_keys
+from .names import given_name_keys, surname_stem_keys
+
+ENCODING_VERSION = 1
+
+FILTER_BITS = 1024  # m: bits of the filter before balancing
+HASHES = 20  # k: bits set per name bigram
+DATE_HASHES = 20  # bits set per birth-year and day/month token
+Q = 2  # bigrams
+THRESHOLD = 0.925  # Dice similarity for a match on balanced (hardened) filters, ADR 0010
+PLAIN_THRESHOLD = 0.83  # the same on unbalanced filters (the baseline without hardening)
+LSH_BANDS = 40
+LSH_BITS_PER_BAND = 24
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """What leaves an organisation: an opaque bit array (big-endian bytes) and a record label
+    the organisation chose (not derived from the record)."""
+
+    organisation: str
+    label: str
+    bits: bytes
+
+
+@dataclass(frozen=True)
+class PlainRecord:
+    """A record as the organisation holds it. Never passed to the linking side."""
+
+    surname: str | None
+    given: str | None
+    birth_date: date | None = None
+    birth_year: int | None = None  # when only a year (or an age estimate's middle year) is known
+
+
+class Encoder:
+    """Encodes records locally. `key` is the secret shared by the organisations."""
+
+    def __init__(
+        self,
+        key: bytes,
+        *,
+        bits: int = FILTER_BITS,
+        hashes: int = HASHES,
+        date_hashes: int = DATE_HASHES,
+        harden: bool = True,
+        salt_year: bool = False,
+        dates: bool = True,
+    ) -> None:
+        if len(key) < 16:
+            raise ValueError("the key must have at least 16 bytes")
+        self._key = key
+        self.bits = bits
+        self.hashes = hashes
+        self.date_hashes = date_hashes
+        self.harden = harden
+        self.salt_year = salt_year and harden
+        self.dates = dates
+        self._positions_cache: dict[str, tuple[int, ...]] = {}
+        width = 2 * bits if harden else bits
+        self._permutation = _keyed_permutation(key, width)
+
+    @property
+    def width(self) -> int:
+        return 2 * self.bits if self.harden else self.bits
+
+    def tokens(self, record: PlainRecord) -> set[str]:
+        year = record.birth_date.year if record.birth_date else record.birth_year
+        salt = f"{year}|" if self.salt_year and year is not None else ""
+        grams: set[str] = set()
+        for keys in _name_keys(record):
+            for key in keys:
+                padded = f"_{key}_"
+                grams |= {salt + "n" + padded[i : i + Q] for i in range(len(padded) - Q + 1)}
+        if self.dates:
+            if year is not None:
+                grams.add(f"y{year}")
+            if record.birth_date is not None and (
+                record.birth_date.month,
+                record.birth_date.day,
+            ) != (1, 1):
+                day_month = sorted((record.birth_date.day, record.birth_date.month))
+                grams.add(f"dm{day_month[0]}-{day_month[1]}")
+        return grams
+
+    def _positions(self, token: str) -> tuple[int, ...]:
+        cached = self._positions_cache.get(token)
+        if cached is None:
+            digest = hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+            h1 = int.from_bytes(digest[:16], "big")
+            h2 = int.from_bytes(digest[16:], "big") | 1
+            count = self.date_hashes if token.startswith(("y", "dm")) else self.hashes
+            cached = tuple((h1 + i * h2) % self.bits for i in range(count))
+            self._positions_cache[token] = cached
+        return cached
+
+    def filter(self, record: PlainRecord) -> int:
+        """The bit array as an integer (bit i = position i)."""
+        value = 0
+        for token in self.tokens(record):
+            for position in self._positions(token):
+                value |= 1 << position
+        if not self.harden:
+            return value
+        balanced = value | ((~value & ((1 << self.bits) - 1)) << self.bits)
+        permuted = 0
+        for source, target in enumerate(self._permutation):
+            if balanced >> source & 1:
+                permuted |= 1 << target
+        return permuted
+
+    def encode(self, organisation: str, label: str, record: PlainRecord) -> Encoding:
+        return Encoding(organisation, label, self.filter(record).to_bytes(self.width // 8, "big"))
+
+
+def _keyed_permutation(key: bytes, width: int) -> list[int]:
+    """Fisher-Yates with HMAC-SHA256 draws: a permutation only the key holders can compute."""
+    order = list(range(width))
+    for i in range(width - 1, 0, -1):
+        draw = hmac.new(key, b"permutation%d" % i, hashlib.sha256).digest()
+        j = int.from_bytes(draw[:8], "big") % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def _name_keys(record: PlainRecord) -> list[frozenset[str]]:
+    """Canonical keys of the name words, order-free (a swapped surname and given name encode the
+    same): surname stems and given-name keys of every word of both fields."""
+    out: list[frozenset[str]] = []
+    for text in (record.surname, record.given):
+        if not text:
+            continue
+        for word in text.replace("-", " ").split():
+            stems = surname_stem_keys(word)
+            keys = given_name_keys(word) if not stems else frozenset()
+            out.append(stems or keys or canonical_keys(word))
+    return out
+
+
+# --- The linking side: encodings in, counts out ------------------------------------------------
+
+
+def dice(a: bytes, b: bytes) -> float:
+    x = int.from_bytes(a, "big")
+    y = int.from_bytes(b, "big")
+    total = x.bit_count() + y.bit_count()
+    return 2 * (x & y).bit_count() / total if total else 0.0
+
+
+def candidate_pairs(
+    encodings: Sequence[Encoding],
+    bands: int = LSH_BANDS,
+    bits_per_band: int = LSH_BITS_PER_BAND,
+    seed: int = 0,
+) -> set[tuple[int, int]]:
+    """Hamming LSH: each band samples `bits_per_band` bit positions; records agreeing on every
+    sampled bit of some band are candidates. Deterministic for a seed (the seed is not secret)."""
+    if not encodings:
+        return set()
+    width = len(encodings[0].bits) * 8
+    rng = random.Random(seed)  # noqa: S311 - public band choice, not a secret
+    values = [int.from_bytes(e.bits, "big") for e in encodings]
+    pairs: set[tuple[int, int]] = set()
+    for _ in range(bands):
+        sample = rng.sample(range(width), bits_per_band)
+        mask = 0
+        for position in sample:
+            mask |= 1 << position
+        buckets: defaultdict[int, list[int]] = defaultdict(list)
+        for index, value in enumerate(values):
+            buckets[value & mask].append(index)
+        for members in buckets.values():
+            if 1 < len(members) <= 500:
+                for i, a in enumerate(members):
+                    for b in members[i + 1 :]:
+                        pairs.add((a, b))
+    return pairs
+
+
+def cluster(
+    encodings: Sequence[Encoding], threshold: float = THRESHOLD, max_per_organisation: int = 2
+) -> list[int]:
+    """A cluster id per encoding. Candidate pairs with Dice >= threshold are merged best first,
+    unless the merged cluster would hold more than `max_per_organisation` records of one
+    organisation (a chain through similar names must not swallow many persons)."""
+    if any(not isinstance(e, Encoding) for e in encodings):
+        raise TypeError("the linking side accepts Encoding values only")
+    widths = {len(e.bits) for e in encodings}
+    if len(widths) > 1:
+        raise ValueError("encodings of different widths")
+    parent = list(range(len(encodings)))
+    organisations = [Counter((e.organisation,)) for e in encodings]
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    scored = []
+    for a, b in candidate_pairs(encodings):
+        similarity = dice(encodings[a].bits, encodings[b].bits)
+        if similarity >= threshold:
+            scored.append((-similarity, a, b))
+    for _, a, b in sorted(scored):
+        root_a, root_b = find(a), find(b)
+        if root_a == root_b:
+            continue
+        merged = organisations[root_a] + organisations[root_b]
+        if max(merged.values()) > max_per_organisation:
+            continue
+        parent[root_a] = root_b
+        organisations[root_b] = merged
+    return [find(i) for i in range(len(encodings))]
+
+
+def count_overlap(
+    encodings: Iterable[Encoding], threshold: float = THRESHOLD
+) -> dict[frozenset[str], int]:
+    """How many clusters (persons) are shared by each pair of organisations (and by all of them,
+    when there are more than two): {frozenset({org_a, org_b}): count, ...}."""
+    items = list(encodings)
+    ids = cluster(items, threshold)
+    members: defaultdict[int, set[str]] = defaultdict(set)
+    for encoding, cluster_id in zip(items, ids, strict=True):
+        members[cluster_id].add(encoding.organisation)
+    organisations = sorted({e.organisation for e in items})
+    counts: Counter[frozenset[str]] = Counter()
+    for orgs in members.values():
+        for i, a in enumerate(organisations):
+            for b in organisations[i + 1 :]:
+                if a in orgs and b in orgs:
+                    counts[frozenset((a, b))] += 1
+        if len(organisations) > 2 and len(orgs) == len(organisations):
+            counts[frozenset(organisations)] += 1
+    return {pair: counts[pair] for pair in counts}
+
+
+def frequency_attack(
+    encodings: Sequence[Encoding], public_names: Sequence[str]
+) -> list[str | None]:
+    """A pattern-frequency attack: the attacker groups identical encodings, ranks the groups by
+    size and assigns them, in order, the names of a public list ranked by frequency. Returns the
+    guessed name per encoding (None beyond the list)."""
+    groups = Counter(e.bits for e in encodings)
+    ranked = [bits for bits, _ in groups.most_common()]
+    guess = {bits: public_names[i] for i, bits in enumerate(ranked[: len(public_names)])}
+    return [guess.get(e.bits) for e in encodings]

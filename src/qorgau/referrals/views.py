@@ -1,0 +1,180 @@
+"""Pages of referrals: send from a case, the provider's inbox, one referral, the overdue list.
+
+Thin: parse the input, call a selector or a service, render. Decline, complete and cancel ask
+for a reason on a page of their own, which is the confirmation.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from qorgau.accounts.models import User
+from qorgau.accounts.permissions import can
+from qorgau.cases import selectors as case_selectors
+from qorgau.cases.services import ConsentRequired
+from qorgau.core.models import Workspace
+from qorgau.directory.models import ServiceType
+from qorgau.referrals import selectors, services
+from qorgau.referrals.forms import OutcomeForm, ReasonForm, SendForm
+from qorgau.referrals.models import Referral
+
+
+def _me(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _workspace(request: HttpRequest) -> Workspace:
+    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
+    return workspace
+
+
+def _attach(form: forms.Form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        target = name if name in form.fields and not form[name].is_hidden else None
+        for item in errors:
+            form.add_error(target, item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send(request: HttpRequest, case_pk: int) -> HttpResponse:
+    user = _me(request)
+    case = case_selectors.access_case(
+        user=user, workspace=_workspace(request), pk=case_pk, action="referral.send"
+    )
+    data = request.POST if request.method == "POST" else None
+    type_pk = (data or request.GET).get("service_type")
+    service_type = (
+        ServiceType.objects.filter(pk=int(type_pk)).first()
+        if type_pk and type_pk.isdigit()
+        else None
+    )
+    providers = (
+        selectors.providers_for(case=case, service_type=service_type) if service_type else []
+    )
+    form = SendForm(
+        data, providers=providers, initial={"service_type": service_type} if service_type else None
+    )
+    status = 200
+    if data is not None and form.is_valid():
+        try:
+            referral = services.referral_send(
+                actor=user,
+                case=case,
+                provider=form.cleaned_data["provider"],
+                service_type=form.cleaned_data["service_type"],
+                reason=form.cleaned_data["reason"],
+                urgent_reason=form.cleaned_data["urgent_reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except ConsentRequired as error:
+            form.add_error("urgent_reason", str(error))
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The referral is sent."))
+            return redirect("referrals:detail", pk=referral.pk)
+        status = 400
+    elif data is not None:
+        status = 400
+    context = {"case": case, "form": form, "service_type": service_type, "providers": providers}
+    return render(request, "referrals/send.html", context, status=status)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    if not (can(user, "referral.inbox") or can(user, "case.list")):
+        raise PermissionDenied
+    workspace = _workspace(request)
+    context = {
+        "incoming": selectors.incoming(user=user, workspace=workspace),
+        "outgoing": list(selectors.outgoing(user=user, workspace=workspace)),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    if not can(user, "referral.overdue"):
+        raise PermissionDenied
+    referrals = selectors.overdue(user=user, workspace=_workspace(request))
+    return render(request, "referrals/overdue.html", {"referrals": referrals})
+
+
+def _detail_context(user: User, referral: Referral) -> dict[str, object]:
+    full = can(user, "referral.view_case", referral)
+    return {
+        "referral": referral if full else None,
+        "summary": selectors.provider_view(referral),
+        "full": full,
+        "history": selectors.referral_history(referral) if full else [],
+        "may_respond": can(user, "referral.respond", referral),
+        "may_cancel": can(user, "referral.cancel", referral),
+        "status": referral.status,
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _me(request)
+    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=pk)
+    return render(request, "referrals/detail.html", _detail_context(user, referral))
+
+
+_WITH_REASON = {
+    "decline": (ReasonForm, _("Decline the referral")),
+    "complete": (OutcomeForm, _("Complete the referral")),
+    "cancel": (ReasonForm, _("Cancel the referral")),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _me(request)
+    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=pk)
+    if action in ("accept", "start"):
+        if request.method != "POST":
+            return redirect("referrals:detail", pk=pk)
+        service = services.referral_accept if action == "accept" else services.referral_start
+        try:
+            service(actor=user, referral=referral)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The referral is updated."))
+        return redirect("referrals:detail", pk=pk)
+    if action not in _WITH_REASON:
+        raise Http404
+    form_class, title = _WITH_REASON[action]
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if action == "decline":
+                services.referral_decline(actor=user, referral=referral, reason=reason)
+            elif action == "complete":
+                services.referral_complete(actor=user, referral=referral, outcome=reason)
+            else:
+                services.referral_cancel(actor=user, referral=referral, reason=reason)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The referral is updated."))
+            return redirect("referrals:detail", pk=pk)
+    context = {"form": form, "title": title, "summary": selectors.provider_view(referral)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/confirm.html", context, status=status)
