@@ -581,3 +581,45 @@ def can(user: AnyUser, action: str, obj: Any = None) -> bool:
 
 def known_actions() -> frozenset[str]:
     return frozenset(_RULES)
+
+
+# --- training reports ---------------------------------------------------------------------
+# The event report and the programme report for donors hold counts, never a person
+# (training/reports.py, ADR 0016). The event report: whoever reads the event (its organisers,
+# co-organisers, assigned trainers, experts) and the donor officers of a programme that funds
+# it. The programme report: whoever reads the programme. Small numbers (1-2 in a table of
+# people by sector, region or gender) are shown only to those who may see the participants
+# themselves or their scores: the event's or programme's own organisers, the event's trainers
+# and experts; donor officers and co-organisers see "< 3".
+def _funds(user: AnyUser, programme_id: int | None) -> bool:
+    funders = organisation_ids_of(user, Role.DONOR_OFFICER)
+    return (
+        bool(funders)
+        and programme_id is not None
+        and TrainingProgramme.donors.through.objects.filter(
+            programme_id=programme_id, organisation_id__in=funders
+        ).exists()
+    )
+
+
+@rule("training.report.event")
+def _training_report_event(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingEvent):
+        return False
+    return _training_event_view(user, obj) or _funds(user, obj.programme_id)
+
+
+@rule("training.report.programme")
+def _training_report_programme(user: AnyUser, obj: Any) -> bool:
+    return _training_programme_view(user, obj)
+
+
+@rule("training.report.small_numbers")
+def _training_report_small_numbers(user: AnyUser, obj: Any) -> bool:
+    if has_role(user, Role.EXPERT) and isinstance(obj, TrainingEvent | TrainingProgramme):
+        return True
+    if isinstance(obj, TrainingProgramme):
+        return _organises(user, obj.implementer_id)
+    if isinstance(obj, TrainingEvent):
+        return _organises(user, obj.organiser_id) or _trains(user, obj)
+    return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.training import assessment_views, certificate_views, views
+from qorgau.training import assessment_views, certificate_views, report_views, views
 
 app_name = "training"
 
@@ -87,4 +87,18 @@ urlpatterns = [
         name="certificate_revoke",
     ),
     # end certificates
+    # reports (training/report_views.py)
+    path("events/<int:pk>/report/", report_views.event_report, name="event_report"),
+    path(
+        "events/<int:pk>/report.<slug:fmt>",
+        report_views.event_report_file,
+        name="event_report_file",
+    ),
+    path("programmes/<int:pk>/report/", report_views.programme_report, name="programme_report"),
+    path(
+        "programmes/<int:pk>/report.<slug:fmt>",
+        report_views.programme_report_file,
+        name="programme_report_file",
+    ),
+    # end reports
 ]

@@ -8,9 +8,12 @@ anonymous visitor is denied everything below). ``Y`` allows, ``.`` denies. Targe
     own       an organisation, programme or event of the person's own organisation
               (the programme's implementer, the event's organiser)
     other     the same belonging to another organisation
-    funded    a programme of another organisation that the person's organisation funds
+    funded    a programme of another organisation that the person's organisation funds (for
+              event actions: an event of such a programme)
     co        an event of another organisation that the person's organisation co-organises
     assigned  an event of another organisation at which the person is a trainer
+    own-prog, fund-prog, other-prog
+              a programme, for actions that apply to events and programmes alike
 
 Written by hand on purpose, like the grid in accounts/tests/test_permissions.py.
 """
@@ -99,6 +102,22 @@ training.certificate.manage   own        .  .  .  .  .  .  .  .  .  .  .  .  Y  
 training.certificate.manage   co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 training.certificate.manage   assigned   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 training.certificate.manage   other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.report.event         own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.report.event         co         .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.report.event         assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
+training.report.event         funded     .  .  .  .  .  .  .  .  .  .  .  Y  .  Y  .  .  .
+training.report.event         other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.report.programme     own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.report.programme     funded     .  .  .  .  .  .  .  .  .  .  .  Y  .  Y  .  .  .
+training.report.programme     other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.report.small_numbers own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.report.small_numbers co         .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.report.small_numbers assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
+training.report.small_numbers funded     .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.report.small_numbers other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.report.small_numbers own-prog   .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.report.small_numbers fund-prog  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.report.small_numbers other-prog .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
 """
 
 
@@ -144,6 +163,9 @@ def _target(actor: User, own: Organisation, other: Organisation, action: str, ki
         return None
     if action.endswith(".create"):
         return own if kind == "own" else other
+    if kind.endswith("-prog") or action == "training.report.programme":
+        kind = kind.removesuffix("-prog")
+        action = "training.programme.view"
     if action.startswith("training.programme."):
         if kind == "own":
             return ProgrammeFactory(implementer=own)
@@ -151,6 +173,10 @@ def _target(actor: User, own: Organisation, other: Organisation, action: str, ki
         if kind == "funded":
             programme.donors.add(own)
         return programme
+    if kind == "funded":
+        programme = ProgrammeFactory(implementer=other)
+        programme.donors.add(own)
+        return EventFactory(organiser=other, programme=programme)
     event = EventFactory(organiser=own if kind == "own" else other)
     if kind == "co":
         event.co_organisers.add(own)
