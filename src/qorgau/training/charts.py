@@ -97,7 +97,7 @@ def programme_charts(report: Any) -> dict[str, SafeString]:
     return {
         "targets": bar_chart(
             [(t.label, t.share) for t in report.targets],
-            title=_("Targets: reached, % of target"),
+            title=_("Targets: reached, percent of the target"),
             unit="%",
             maximum=max([100, *shares]),
             colour=BAR_COLOURS[1],

@@ -190,7 +190,7 @@ def programme_xlsx(report: ProgrammeReport) -> bytes:
     _sheet(
         book,
         _("Targets"),
-        [_("Target"), _("Planned"), _("Reached"), _("Reached, % of target")],
+        [_("Target"), _("Planned"), _("Reached"), _("Reached, percent of the target")],
         [[t.label, t.target, t.result, t.share] for t in report.targets],
     )
     for table in (report.gender, *report.tables):
