@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from qorgau.accounts.roles import Role
@@ -173,7 +174,7 @@ def test_the_event_report_has_the_knowledge_gain_of_matched_pairs(organiser, hel
             if score is not None:
                 Attempt.objects.create(
                     assessment=test, registration=people[n], form="A", language="ru",
-                    key=f"k{test.phase}{n}", submitted_at=event.ends_on, score=score,
+                    key=f"k{test.phase}{n}", submitted_at=timezone.now(), score=score,
                 )  # fmt: skip
 
     knowledge = reports.event_report(user=organiser, event=event).knowledge
@@ -359,6 +360,26 @@ def test_the_event_report_pdf_for_a_donor_hides_small_numbers(held, organiser_or
 
 
 @pytest.mark.django_db
+def test_the_programme_workbook_for_a_donor_writes_hidden_cells_as_text_and_no_names(programme):
+    donor_org = OrganisationFactory()
+    programme.donors.add(donor_org)
+    client = _client(user_with_role(Role.DONOR_OFFICER, donor_org))
+
+    response = client.get(reverse("training:programme_report_file", args=[programme.pk, "xlsx"]))
+
+    book = load_workbook(io.BytesIO(response.content))
+    assert {"Summary", "Targets", "By gender", "By sector", "By region", "Cities"} <= set(
+        book.sheetnames
+    )
+    cells = [v for sheet in book for row in sheet.iter_rows(values_only=True) for v in row]
+    assert "< 3" in cells
+    names = set(Registration.objects.values_list("full_name", flat=True))
+    assert not names & {str(v) for v in cells}
+    region = {r[0]: r for r in book["By region"].iter_rows(min_row=2, values_only=True)}
+    assert region["Total"][-1] == 5  # the grand total is shown
+
+
+@pytest.mark.django_db
 def test_an_unknown_file_format_is_not_found(organiser, held):
     event, _s, _p = held
     url = reverse("training:event_report_file", args=[event.pk, "docx"])
@@ -380,7 +401,7 @@ def _grow_event(event, sessions, n: int) -> None:
 
 @pytest.mark.django_db
 def test_the_event_report_page_runs_the_same_queries_for_6_or_46_participants(
-    organiser, held, django_assert_max_num_queries, django_assert_num_queries
+    organiser, held, django_assert_num_queries
 ):
     event, sessions, _people = held
     client = _client(organiser)
@@ -392,6 +413,7 @@ def test_the_event_report_page_runs_the_same_queries_for_6_or_46_participants(
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _grow_event(event, sessions, 40)
+    print(f"event report page: {len(small.captured_queries)} queries")
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
 
@@ -410,5 +432,6 @@ def test_the_programme_report_page_runs_the_same_queries_for_6_or_66_registratio
         assert client.get(url).status_code == 200
     for event in programme.events.all():
         _grow_event(event, list(event.sessions.all()), 30)
+    print(f"programme report page: {len(small.captured_queries)} queries")
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
