@@ -147,9 +147,7 @@ class Decision(WorkspaceScopedModel):
 class Interview(WorkspaceScopedModel):
     """One interview of the child: as few as possible, by trained people, recorded once."""
 
-    proceeding = models.ForeignKey(
-        Proceeding, on_delete=models.CASCADE, related_name="interviews"
-    )
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="interviews")
     held_on = models.DateField(_("date of the interview"))
     interviewer = models.CharField(_("interviewer"), max_length=200)
     interviewer_trained = models.BooleanField(

@@ -66,12 +66,8 @@ def presumed_victim(workspace: Workspace, child_ref: Any) -> Exists:
 
 
 def with_flag(proceedings: QuerySet[Proceeding], workspace: Workspace) -> QuerySet[Proceeding]:
-    flag = presumed_victim(workspace, OuterRef("case__child_id")) & Q(
-        child_role__in=SUSPECT_ROLES
-    )
-    return proceedings.annotate(
-        non_punishment=ExpressionWrapper(flag, output_field=BooleanField())
-    )
+    flag = presumed_victim(workspace, OuterRef("case__child_id")) & Q(child_role__in=SUSPECT_ROLES)
+    return proceedings.annotate(non_punishment=ExpressionWrapper(flag, output_field=BooleanField()))
 
 
 def _base(workspace: Workspace) -> QuerySet[Proceeding]:
@@ -138,9 +134,7 @@ def access_proceeding(*, user: User, workspace: Workspace, pk: int, action: str)
         raise PermissionDenied
     owner = proceeding.case.organisation_id
     if owner not in {g.organisation_id for g in grants(user)}:
-        record(
-            actor=user, action="proceeding.read", target=proceeding, details={"owner": owner}
-        )
+        record(actor=user, action="proceeding.read", target=proceeding, details={"owner": owner})
     return proceeding
 
 
@@ -201,9 +195,9 @@ def notices_for(*, user: User, workspace: Workspace) -> QuerySet[NonPunishmentNo
 
 
 def investigating_bodies() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        is_active=True, type__key__in=INVESTIGATING_TYPES
-    ).order_by("name")
+    return Organisation.objects.filter(is_active=True, type__key__in=INVESTIGATING_TYPES).order_by(
+        "name"
+    )
 
 
 def prosecutor_offices() -> QuerySet[Organisation]:

@@ -152,9 +152,7 @@ def _target(world: World, action: str, target: str) -> Any:
 
 def test_the_grid_specifies_every_action_of_the_module():
     prefixes = ("proceeding.", "interview.", "claim.")
-    assert {cell.action for cell in CELLS} == {
-        a for a in known_actions() if a.startswith(prefixes)
-    }
+    assert {cell.action for cell in CELLS} == {a for a in known_actions() if a.startswith(prefixes)}
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in CELLS])
