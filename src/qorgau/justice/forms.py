@@ -26,6 +26,7 @@ class ProceedingForm(forms.Form):
     articles = forms.MultipleChoiceField(
         label=_("Criminal Code articles"),
         widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service says "choose at least one", with the other errors
         help_text=_("Articles of the Criminal Code of 2014."),
     )
     child_role = forms.ChoiceField(

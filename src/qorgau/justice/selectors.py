@@ -84,7 +84,7 @@ def is_flagged(proceeding: Proceeding) -> bool:
     return bool(
         _base(proceeding.workspace)
         .filter(pk=proceeding.pk)
-        .values_list("non_punishment", flat=True)
+        .values_list("non_punishment", flat=True)  # type: ignore[misc]
         .first()
     )
 

@@ -278,7 +278,7 @@ def non_punishment_sweep(*, workspace: Workspace) -> list[NonPunishmentNotice]:
     """Catch proceedings flagged by a victim-status decision recorded after them; idempotent."""
     flagged = (
         selectors.with_flag(Proceeding.objects.in_workspace(workspace), workspace)
-        .filter(non_punishment=True)
+        .filter(non_punishment=True)  # type: ignore[misc]
         .select_related("workspace", "case")
     )
     created: list[NonPunishmentNotice] = []

@@ -190,9 +190,9 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("justice:detail", pk=pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    for problems in form.errors.values():
+        for problem in problems:
+            messages.error(request, str(problem))
     return redirect("justice:detail", pk=pk)
 
 
