@@ -451,3 +451,16 @@ def test_a_stale_claim_edit_is_refused(proceeding, manager, prosecutor):
 def test_provider_staff_may_not_record_a_claim(proceeding, provider_staff):
     with pytest.raises(PermissionDenied):
         services.claim_create(actor=provider_staff, proceeding=proceeding, data=_claim())
+
+
+def test_the_command_sweeps_the_real_workspace(investigator, case, pavlodar, prosecutor_office):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    data = proceeding_input(pavlodar, prosecutor_office, child_role=ChildRole.SUSPECT)
+    services.proceeding_create(actor=investigator, case=case, data=data)
+    presume_victim(case)
+    out = StringIO()
+    call_command("notify_non_punishment", stdout=out)
+    assert out.getvalue().strip() == "2 new notice(s)"
