@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from qorgau.accounts.models import Organisation, User
@@ -337,7 +338,7 @@ def interview_record(*, actor: User, proceeding: Proceeding, data: InterviewInpu
                     "The child already gave a recorded statement on %(date)s. Interview the "
                     "child again only if the recording cannot serve, and say why."
                 )
-                % {"date": recorded[-1].held_on.isoformat()}
+                % {"date": date_format(recorded[-1].held_on, "DATE_FORMAT")}
             }
         )
     interview = Interview(
@@ -398,6 +399,11 @@ class ClaimInput:
     note: str = ""
 
 
+def money(amount: Decimal) -> str:
+    """An amount as people read it in their language: grouped, two decimals."""
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 AWARDED_STATUSES = frozenset({ClaimStatus.AWARDED, ClaimStatus.PARTLY_AWARDED, ClaimStatus.PAID})
 
 
@@ -424,7 +430,7 @@ def _check_claim(data: ClaimInput) -> None:
             errors["amount_received"] = _(
                 "The amount received (%(received)s KZT) cannot be more than the amount awarded "
                 "(%(awarded)s KZT)."
-            ) % {"received": data.amount_received, "awarded": awarded}
+            ) % {"received": money(data.amount_received), "awarded": money(awarded)}
     if data.status in AWARDED_STATUSES and awarded is None and "amount_awarded" not in errors:
         errors["amount_awarded"] = _("Enter the amount awarded.")
     if data.status == ClaimStatus.PAID and awarded is not None and data.amount_received < awarded:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -167,7 +169,7 @@ def test_a_claim_with_more_received_than_awarded_is_refused_clearly(client, mana
         },
     )
     assert response.status_code == 400
-    assert "600000" in response.content.decode()
+    assert services.money(Decimal("600000")) in response.content.decode()
     assert not CompensationClaim.objects.in_workspace(proceeding.workspace).exists()
 
     ok = client.post(
