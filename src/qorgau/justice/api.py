@@ -21,12 +21,13 @@ from qorgau.justice.articles import criminal_code_articles
 from qorgau.justice.models import CompensationClaim, Interview, Proceeding
 from qorgau.justice.schemas import (
     ArticleOut,
+    ClaimCreateIn,
     ClaimIn,
     ClaimOut,
     ClaimUpdateIn,
     DecisionIn,
     DecisionOut,
-    InterviewIn,
+    InterviewCreateIn,
     InterviewOut,
     NoticeOut,
     ProceedingCreateIn,
@@ -146,7 +147,9 @@ def proceeding_create(request: HttpRequest, payload: ProceedingCreateIn) -> tupl
     case = case_selectors.access_case(
         user=user, workspace=_workspace(request), pk=payload.case_id, action="proceeding.create"
     )
-    proceeding = services.proceeding_create(actor=user, case=case, data=_input(payload))
+    proceeding = services.proceeding_create(
+        actor=user, case=case, data=_input(payload), idempotency_key=payload.idempotency_key
+    )
     return 201, _body(_access(request, proceeding.pk))
 
 
@@ -183,6 +186,7 @@ def decision_create(
         kind=payload.kind.value,
         decided_on=payload.decided_on,
         summary=payload.summary,
+        idempotency_key=payload.idempotency_key,
     )
     return 201, decision
 
@@ -194,7 +198,7 @@ def interview_list(request: HttpRequest, proceeding_id: int) -> list[Interview]:
 
 @router.post("/proceedings/{proceeding_id}/interviews", response={201: InterviewOut})
 def interview_create(
-    request: HttpRequest, proceeding_id: int, payload: InterviewIn
+    request: HttpRequest, proceeding_id: int, payload: InterviewCreateIn
 ) -> tuple[int, Interview]:
     """Where the child already gave a recorded statement, ``repeat_justification`` is required
     (422 naming it otherwise); it is kept in the audit trail."""
@@ -202,7 +206,8 @@ def interview_create(
     interview = services.interview_record(
         actor=_user(request),
         proceeding=proceeding,
-        data=services.InterviewInput(**payload.dict()),
+        data=services.InterviewInput(**payload.dict(exclude={"idempotency_key"})),
+        idempotency_key=payload.idempotency_key,
     )
     return 201, interview
 
@@ -228,12 +233,15 @@ def claim_list(request: HttpRequest, proceeding_id: int) -> list[CompensationCla
 
 @router.post("/proceedings/{proceeding_id}/claims", response={201: ClaimOut})
 def claim_create(
-    request: HttpRequest, proceeding_id: int, payload: ClaimIn
+    request: HttpRequest, proceeding_id: int, payload: ClaimCreateIn
 ) -> tuple[int, CompensationClaim]:
     """Amounts in tenge (KZT), not negative; received never more than awarded."""
     proceeding = _access(request, proceeding_id, "claim.record")
     claim = services.claim_create(
-        actor=_user(request), proceeding=proceeding, data=_claim_input(payload)
+        actor=_user(request),
+        proceeding=proceeding,
+        data=_claim_input(payload),
+        idempotency_key=payload.idempotency_key,
     )
     return 201, claim
 

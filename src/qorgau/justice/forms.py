@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProceedingForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     register_number = forms.CharField(
         label=_("ERDR number"),
@@ -49,6 +51,7 @@ class ProceedingForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices)
     decided_on = forms.DateField(label=_("Date of decision"), widget=DATE)
     summary = forms.CharField(
@@ -57,6 +60,7 @@ class DecisionForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     held_on = forms.DateField(label=_("Date of the interview"), widget=DATE)
     interviewer = forms.CharField(label=_("Interviewer"), max_length=200)
     interviewer_trained = forms.BooleanField(
@@ -78,6 +82,7 @@ class InterviewForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices)
     status = forms.ChoiceField(label=_("Status"), choices=ClaimStatus.choices)

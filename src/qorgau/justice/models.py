@@ -58,6 +58,8 @@ class DecisionKind(models.TextChoices):
 
 
 class Proceeding(WorkspaceScopedModel):
+    # A client-made key: a double click on "save" records one row.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="proceedings", verbose_name=_("case")
     )
@@ -127,6 +129,8 @@ class Proceeding(WorkspaceScopedModel):
 class Decision(WorkspaceScopedModel):
     """A procedural decision, with its date; the history of the proceeding."""
 
+    # A client-made key: a double click on "save" records one row.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
     decided_on = models.DateField(_("date of decision"))
@@ -147,6 +151,8 @@ class Decision(WorkspaceScopedModel):
 class Interview(WorkspaceScopedModel):
     """One interview of the child: as few as possible, by trained people, recorded once."""
 
+    # A client-made key: a double click on "save" records one row.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="interviews")
     held_on = models.DateField(_("date of the interview"))
     interviewer = models.CharField(_("interviewer"), max_length=200)
@@ -199,6 +205,8 @@ _NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 class CompensationClaim(WorkspaceScopedModel):
     """A claim for compensation for the child; amounts in tenge (KZT)."""
 
+    # A client-made key: a double click on "save" records one row.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="claims")
     route = models.CharField(_("route"), max_length=20, choices=Route.choices)
     status = models.CharField(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ class ProceedingIn(Schema):
 
 class ProceedingCreateIn(ProceedingIn):
     case_id: int
+    idempotency_key: uuid.UUID | None = None
 
 
 class ProceedingUpdateIn(ProceedingIn):
@@ -65,6 +67,7 @@ class DecisionIn(Schema):
     kind: DecisionKind
     decided_on: date
     summary: str = ""
+    idempotency_key: uuid.UUID | None = None
 
 
 class DecisionOut(Schema):
@@ -86,6 +89,10 @@ class InterviewIn(Schema):
     repeat_justification: str = ""
 
 
+class InterviewCreateIn(InterviewIn):
+    idempotency_key: uuid.UUID | None = None
+
+
 class InterviewOut(InterviewIn):
     id: int
     proceeding_id: int
@@ -101,6 +108,10 @@ class ClaimIn(Schema):
     decided_on: date | None = None
     received_on: date | None = None
     note: str = ""
+
+
+class ClaimCreateIn(ClaimIn):
+    idempotency_key: uuid.UUID | None = None
 
 
 class ClaimUpdateIn(ClaimIn):

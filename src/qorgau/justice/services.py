@@ -8,13 +8,15 @@ victim is a suspect or accused tells the case's supervisors and the prosecutor's
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -44,6 +46,16 @@ from qorgau.justice.registry import normalise_register_number, register_year
 from qorgau.justice.tasks import send_non_punishment_emails
 
 DECIDED_STAGES = frozenset({Stage.TRIAL, Stage.APPEAL, Stage.CLOSED})
+
+
+def _replay(model: type[Model], workspace: Workspace, key: uuid.UUID | None, actor: User) -> Any:
+    """The row a repeated submit (double click, resend after a lost connection) already made."""
+    if key is None:
+        return None
+    existing = model.objects.in_workspace(workspace).filter(idempotency_key=key).first()  # type: ignore[attr-defined]
+    if existing is not None and existing.recorded_by_id != actor.pk:
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return existing
 
 
 # --- proceedings --------------------------------------------------------------------------
@@ -137,20 +149,30 @@ def _facts(proceeding: Proceeding) -> dict[str, object]:
 
 
 @transaction.atomic
-def proceeding_create(*, actor: User, case: Case, data: ProceedingInput) -> Proceeding:
+def proceeding_create(
+    *, actor: User, case: Case, data: ProceedingInput, idempotency_key: uuid.UUID | None = None
+) -> Proceeding:
     if not can(actor, "proceeding.create", case):
         raise PermissionDenied(_("You may not record proceedings of this case."))
+    replayed = _replay(Proceeding, case.workspace, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
     number = _check_proceeding(data)
     if _duplicate(case.workspace, case, number, None):
         raise ValidationError(
             {"register_number": _("This case already has a proceeding with this ERDR number.")}
         )
-    proceeding = Proceeding(workspace=case.workspace, case=case, recorded_by=actor)
+    proceeding = Proceeding(
+        workspace=case.workspace, case=case, recorded_by=actor, idempotency_key=idempotency_key
+    )
     _apply(proceeding, data, number)
     try:
         with transaction.atomic():
             proceeding.save()
-    except IntegrityError as error:  # the same number saved by a concurrent request
+    except IntegrityError as error:  # the same key or number saved by a concurrent request
+        replayed = _replay(Proceeding, case.workspace, idempotency_key, actor)
+        if replayed is not None:
+            return replayed
         raise ValidationError(
             {"register_number": _("This case already has a proceeding with this ERDR number.")}
         ) from error
@@ -210,10 +232,19 @@ def proceeding_update(
 
 @transaction.atomic
 def decision_record(
-    *, actor: User, proceeding: Proceeding, kind: str, decided_on: date, summary: str = ""
+    *,
+    actor: User,
+    proceeding: Proceeding,
+    kind: str,
+    decided_on: date,
+    summary: str = "",
+    idempotency_key: uuid.UUID | None = None,
 ) -> Decision:
     if not can(actor, "proceeding.edit", proceeding):
         raise PermissionDenied(_("You may not change this proceeding."))
+    replayed = _replay(Decision, proceeding.workspace, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
     errors: dict[str, str] = {}
     if kind not in DecisionKind.values:
         errors["kind"] = _("Choose one of the allowed values.")
@@ -225,6 +256,7 @@ def decision_record(
         raise ValidationError(errors)
     decision = Decision.objects.create(
         workspace=proceeding.workspace,
+        idempotency_key=idempotency_key,
         proceeding=proceeding,
         kind=kind,
         decided_on=decided_on,
@@ -319,9 +351,19 @@ class RepeatInterview(ValidationError):
 
 
 @transaction.atomic
-def interview_record(*, actor: User, proceeding: Proceeding, data: InterviewInput) -> Interview:
+def interview_record(
+    *,
+    actor: User,
+    proceeding: Proceeding,
+    data: InterviewInput,
+    idempotency_key: uuid.UUID | None = None,
+) -> Interview:
     if not can(actor, "interview.record", proceeding):
         raise PermissionDenied(_("You may not record interviews in this proceeding."))
+    # Before the re-interview rule: a double click on the first interview is not a second one.
+    replayed = _replay(Interview, proceeding.workspace, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
     errors: dict[str, str] = {}
     if data.held_on > timezone.localdate():
         errors["held_on"] = _("The date of the interview cannot be in the future.")
@@ -343,6 +385,7 @@ def interview_record(*, actor: User, proceeding: Proceeding, data: InterviewInpu
         )
     interview = Interview(
         workspace=proceeding.workspace,
+        idempotency_key=idempotency_key,
         proceeding=proceeding,
         held_on=data.held_on,
         interviewer=data.interviewer.strip(),
@@ -474,12 +517,24 @@ def _claim_facts(claim: CompensationClaim) -> dict[str, object]:
 
 
 @transaction.atomic
-def claim_create(*, actor: User, proceeding: Proceeding, data: ClaimInput) -> CompensationClaim:
+def claim_create(
+    *,
+    actor: User,
+    proceeding: Proceeding,
+    data: ClaimInput,
+    idempotency_key: uuid.UUID | None = None,
+) -> CompensationClaim:
     if not can(actor, "claim.record", proceeding):
         raise PermissionDenied(_("You may not record claims in this proceeding."))
+    replayed = _replay(CompensationClaim, proceeding.workspace, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
     _check_claim(data)
     claim = CompensationClaim(
-        workspace=proceeding.workspace, proceeding=proceeding, recorded_by=actor
+        workspace=proceeding.workspace,
+        proceeding=proceeding,
+        recorded_by=actor,
+        idempotency_key=idempotency_key,
     )
     _apply_claim(claim, data)
     claim.validate(exclude=["workspace", "proceeding", "recorded_by"])

@@ -97,7 +97,10 @@ def proceeding_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             proceeding = services.proceeding_create(
-                actor=user, case=case, data=_proceeding_input(form)
+                actor=user,
+                case=case,
+                data=_proceeding_input(form),
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
             _attach(form, error)
@@ -207,10 +210,13 @@ def interview_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            fields = dict(form.cleaned_data)
+            key = fields.pop("idempotency_key")
             services.interview_record(
                 actor=user,
                 proceeding=proceeding,
-                data=services.InterviewInput(**form.cleaned_data),
+                data=services.InterviewInput(**fields),
+                idempotency_key=key,
             )
         except ValidationError as error:
             _attach(form, error)
@@ -255,7 +261,12 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.claim_create(actor=user, proceeding=proceeding, data=_claim_input(form))
+            services.claim_create(
+                actor=user,
+                proceeding=proceeding,
+                data=_claim_input(form),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
         except ValidationError as error:
             _attach(form, error)
         else:

@@ -200,3 +200,20 @@ def test_the_list_endpoint_runs_the_same_number_of_queries_for_2_or_12(
     body = api.get(f"{BASE}/proceedings?limit=5").json()
     assert (body["count"], len(body["items"])) == (12, 5)
     assert few == many
+
+
+def test_the_same_idempotency_key_creates_once_and_is_refused_to_another_person(
+    investigator, manager, case, pavlodar, prosecutor_office
+):
+    payload = {
+        **_payload(case, pavlodar, prosecutor_office),
+        "idempotency_key": "6f1c1bb5-3e0e-4d1f-9a53-0d5f9a4c2b11",
+    }
+    api = _api(investigator)
+    first = api.post(f"{BASE}/proceedings", payload, content_type="application/json")
+    again = api.post(f"{BASE}/proceedings", payload, content_type="application/json")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    other = _api(manager).post(f"{BASE}/proceedings", payload, content_type="application/json")
+    assert other.status_code == 422
+    assert Proceeding.objects.in_workspace(case.workspace).count() == 1

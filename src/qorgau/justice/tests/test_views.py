@@ -282,3 +282,35 @@ def test_registered_on_is_a_date(client, manager, case, pavlodar, prosecutor_off
     assert response.status_code == 400
     assert "registered_on" in response.context["form"].errors
     assert not Proceeding.objects.in_workspace(case.workspace).exists()
+
+
+def test_a_double_click_records_one_proceeding_one_interview_and_one_claim(
+    client, investigator, case, pavlodar, prosecutor_office
+):
+    import uuid
+
+    client.force_login(investigator)
+    form = {**_form(pavlodar, prosecutor_office), "idempotency_key": str(uuid.uuid4())}
+    url = reverse("justice:create", args=[case.pk])
+    first, second = client.post(url, form), client.post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    proceeding = Proceeding.objects.in_workspace(case.workspace).get()
+
+    interview = {**_interview_form(), "idempotency_key": str(uuid.uuid4())}
+    url = reverse("justice:interview", args=[proceeding.pk])
+    # The second click is not a second interview: no re-interview warning, one row.
+    assert client.post(url, interview).status_code == 302
+    assert client.post(url, interview).status_code == 302
+    assert Interview.objects.in_workspace(case.workspace).count() == 1
+
+    claim = {
+        "route": "state_fund",
+        "status": "filed",
+        "amount_claimed": "100",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    url = reverse("justice:claim_create", args=[proceeding.pk])
+    client.post(url, claim)
+    client.post(url, claim)
+    assert CompensationClaim.objects.in_workspace(case.workspace).count() == 1
