@@ -116,6 +116,10 @@ def test_an_investigator_records_a_proceeding_and_interviews_in_kazakh(
     phone.locator("#id_repeat_justification").fill("Жазбада жаңа эпизод жоқ.")
     phone.locator("#interview-form button[type=submit].primary").click()
     expect(phone.locator("#interviews .record")).to_have_count(2)
+    phone.goto(f"{live_server.url}/justice/")
+    expect(phone.locator("#proceeding-rows .record")).to_have_count(1)
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "4-list")
 
     proceeding = Proceeding.objects.in_workspace(real_workspace()).get()
     assert Interview.objects.in_workspace(real_workspace()).count() == 2
@@ -132,10 +136,10 @@ def test_an_investigator_records_a_proceeding_and_interviews_in_kazakh(
     page.locator("#id_amount_received").fill("900000")
     page.locator("#claim-form button[type=submit].primary").click()
     expect(page.locator("#field-amount_received .errorlist")).to_contain_text("900")
-    screenshot(page, "4-claim-error-desktop")
+    screenshot(page, "5-claim-error-desktop")
     page.locator("#id_amount_received").fill("200000")
     page.locator("#claim-form button[type=submit].primary").click()
     expect(page.locator("#claims .record")).to_have_count(1)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     expect(page.locator("#non-punishment-case")).to_be_visible()
-    screenshot(page, "5-case-section-desktop")
+    screenshot(page, "6-case-section-desktop")
