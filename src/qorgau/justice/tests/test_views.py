@@ -314,3 +314,32 @@ def test_a_double_click_records_one_proceeding_one_interview_and_one_claim(
     client.post(url, claim)
     client.post(url, claim)
     assert CompensationClaim.objects.in_workspace(case.workspace).count() == 1
+
+
+def test_a_training_proceeding_is_not_found_from_the_real_workspace(
+    client, investigator, manager, training, pavlodar, prosecutor_office
+):
+    case = open_case(manager, training, pavlodar)
+    TeamMemberFactory(case=case, organisation=pavlodar["police"], invited_by=manager)
+    proceeding = services.proceeding_create(
+        actor=investigator, case=case, data=proceeding_input(pavlodar, prosecutor_office)
+    )
+    client.force_login(investigator)
+    assert client.get(reverse("justice:detail", args=[proceeding.pk])).status_code == 404
+
+
+def test_the_case_s_own_people_read_without_an_audit_event(client, manager, proceeding):
+    client.force_login(manager)
+    assert client.get(reverse("justice:detail", args=[proceeding.pk])).status_code == 200
+    assert not AuditEvent.objects.filter(action="proceeding.read").exists()
+
+
+def test_a_team_organisation_reads_but_may_not_edit(client, case, proceeding, pavlodar):
+    centre_manager = user_with_role(Role.CASE_MANAGER, pavlodar["crisis_centre"])
+    TeamMemberFactory(case=case, organisation=pavlodar["crisis_centre"])
+    client.force_login(centre_manager)
+    page = client.get(reverse("justice:detail", args=[proceeding.pk]))
+    assert page.status_code == 200
+    assert b'id="edit-proceeding"' not in page.content
+    assert client.get(reverse("justice:edit", args=[proceeding.pk])).status_code == 403
+    assert client.get(reverse("justice:interview", args=[proceeding.pk])).status_code == 403
