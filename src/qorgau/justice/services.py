@@ -139,6 +139,8 @@ def _duplicate(workspace: Workspace, case: Case, number: str, exclude: int | Non
 def _facts(proceeding: Proceeding) -> dict[str, object]:
     return {
         "case": proceeding.case_id,
+        "register_number": proceeding.register_number,
+        "registered_on": proceeding.registered_on.isoformat(),
         "articles": proceeding.articles,
         "stage": proceeding.stage,
         "outcome": proceeding.outcome,
