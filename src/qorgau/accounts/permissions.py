@@ -623,3 +623,105 @@ def _training_report_small_numbers(user: AnyUser, obj: Any) -> bool:
     if isinstance(obj, TrainingEvent):
         return _organises(user, obj.organiser_id) or _trains(user, obj)
     return False
+
+
+# --- justice ------------------------------------------------------------------------------
+# Criminal proceedings, interviews of the child and compensation claims, need-to-know: the
+# case's organisation and its accepted team organisations read them through their case managers,
+# supervisors, investigators and prosecutors; the investigators, supervisors and prosecutors of
+# the organisations running a proceeding (investigating body, prosecutor's office) read it even
+# without the case. They and the case's case managers and supervisors record. Provider staff,
+# front line and guardianship officers see nothing of proceedings. Grid:
+# justice/tests/test_permissions.py.
+JUSTICE_CASE_ROLES = frozenset(
+    {Role.CASE_MANAGER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.PROSECUTOR}
+)
+JUSTICE_BODY_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR, Role.PROSECUTOR})
+JUSTICE_NOTICE_ROLES = frozenset({Role.SUPERVISOR, Role.PROSECUTOR})
+JUSTICE_TEAM_BODY_ROLES = frozenset({Role.INVESTIGATOR, Role.PROSECUTOR})
+
+
+def _justice_case_team(user: AnyUser, case: Any) -> bool:
+    if not isinstance(case, Case):
+        return False
+    if _roles_in(user, case.organisation_id) & JUSTICE_CASE_ROLES:
+        return True
+    org_ids = [g.organisation_id for g in grants(user) if g.role in JUSTICE_CASE_ROLES]
+    return bool(org_ids) and (
+        TeamMember.objects.across_workspaces()
+        .filter(case_id=case.pk, organisation_id__in=org_ids, status=TeamMember.Status.ACCEPTED)
+        .exists()
+    )
+
+
+def _runs_proceeding(user: AnyUser, proceeding: Any) -> bool:
+    return any(
+        _roles_in(user, organisation_id) & JUSTICE_BODY_ROLES
+        for organisation_id in proceeding.organisation_ids
+    )
+
+
+def _proceeding(obj: Any) -> bool:
+    from qorgau.justice.models import Proceeding
+
+    return isinstance(obj, Proceeding)
+
+
+@rule("proceeding.list")
+def _proceeding_list(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & JUSTICE_CASE_ROLES)
+
+
+@rule("proceeding.view_case")
+def _proceeding_view_case(user: AnyUser, obj: Any) -> bool:
+    """See the case's proceedings: its organisation's and team's justice roles."""
+    return _justice_case_team(user, obj)
+
+
+@rule("proceeding.create")
+def _proceeding_create(user: AnyUser, obj: Any) -> bool:
+    """Record a proceeding of this case: its own organisation's justice roles, or the
+    investigators and prosecutors of an organisation on its team."""
+    if not isinstance(obj, Case):
+        return False
+    if _roles_in(user, obj.organisation_id) & JUSTICE_CASE_ROLES:
+        return True
+    org_ids = [g.organisation_id for g in grants(user) if g.role in JUSTICE_TEAM_BODY_ROLES]
+    return bool(org_ids) and (
+        TeamMember.objects.across_workspaces()
+        .filter(case_id=obj.pk, organisation_id__in=org_ids, status=TeamMember.Status.ACCEPTED)
+        .exists()
+    )
+
+
+@rule("proceeding.view")
+def _proceeding_view(user: AnyUser, obj: Any) -> bool:
+    if not _proceeding(obj):
+        return False
+    return _runs_proceeding(user, obj) or _justice_case_team(user, obj.case)
+
+
+@rule("proceeding.edit", "interview.record", "claim.record")
+def _proceeding_edit(user: AnyUser, obj: Any) -> bool:
+    """Change the proceeding, record a decision, an interview or a claim: the bodies running
+    it, and the justice roles of the case's own organisation (not its team)."""
+    if not _proceeding(obj):
+        return False
+    if _runs_proceeding(user, obj):
+        return True
+    return bool(_roles_in(user, obj.case.organisation_id) & JUSTICE_CASE_ROLES)
+
+
+@rule("claim.edit")
+def _claim_edit(user: AnyUser, obj: Any) -> bool:
+    from qorgau.justice.models import CompensationClaim
+
+    return isinstance(obj, CompensationClaim) and _proceeding_edit(user, obj.proceeding)
+
+
+@rule("proceeding.notices")
+def _proceeding_notices(user: AnyUser, obj: Any) -> bool:
+    """The non-punishment notices of the user's organisations: supervisors and prosecutors."""
+    if obj is None:
+        return bool(roles_of(user) & JUSTICE_NOTICE_ROLES)
+    return isinstance(obj, Organisation) and bool(_roles_in(user, obj.pk) & JUSTICE_NOTICE_ROLES)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qorgau.directory",
     "qorgau.cases",
     "qorgau.referrals",
+    "qorgau.justice",
     "qorgau.training",
     "qorgau.demo",
 ]

@@ -32,6 +32,7 @@ urlpatterns = [
     path("cases/", include("qorgau.cases.urls")),
     path("referrals/", include("qorgau.referrals.urls")),
     path("directory/", include("qorgau.directory.urls")),
+    path("justice/", include("qorgau.justice.urls")),
     path("i18n/set/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),

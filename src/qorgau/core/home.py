@@ -43,6 +43,7 @@ _INBOX = Link("screening:inbox", _("Inbox"))
 _CASES = Link("cases:list", _("Cases"))
 _REGISTER = Link("cases:register", _("Register a child"))
 _SUPERVISION = Link("cases:supervision", _("Approvals and urgent actions"))
+_PROCEEDINGS = Link("justice:list", _("Criminal proceedings"))
 
 PANELS: dict[str, Panel] = {
     Role.FRONT_LINE: Panel(
@@ -71,13 +72,14 @@ PANELS: dict[str, Panel] = {
         _("Victim status and proceedings"),
         _("Decide victim status and record proceedings and child-friendly interviews."),
         _NOT_YET,
-        [_INBOX, _SCREEN],
+        [_PROCEEDINGS, _INBOX, _SCREEN],
     ),
     Role.PROSECUTOR: Panel(
         Role.PROSECUTOR,
         _("Proceedings"),
         _("Follow criminal proceedings, non-punishment flags and compensation."),
         _NOT_YET,
+        [_PROCEEDINGS],
     ),
     Role.PROVIDER_STAFF: Panel(
         Role.PROVIDER_STAFF,

@@ -123,6 +123,7 @@ OWN_GRIDS = (
     "qorgau.cases.tests.test_permissions",
     "qorgau.directory.tests.test_permissions",
     "qorgau.referrals.tests.test_permissions",
+    "qorgau.justice.tests.test_permissions",
 )
 
 
