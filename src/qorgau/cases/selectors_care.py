@@ -12,11 +12,11 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from qorgau.accounts.models import User
+from qorgau.accounts.models import Organisation, User
 from qorgau.accounts.permissions import REFERRAL_PROVIDER_ROLES, can, grants
 from qorgau.cases.models import Case, ChildName
 from qorgau.cases.models_care import (
@@ -240,4 +240,14 @@ def services_to_deliver(*, user: User, workspace: Workspace) -> QuerySet[PlanSer
             Prefetch("plan__case__child__names", queryset=ChildName.objects.across_workspaces())
         )
         .order_by("-starts_on", "-pk")
+    )
+
+
+def providers_for(*, case: Case) -> QuerySet[Organisation]:
+    """Who may provide a planned service: the directory's providers, and the case's own body."""
+    return (
+        Organisation.objects.filter(is_active=True)
+        .filter(Q(provider_profile__isnull=False) | Q(pk=case.organisation_id))
+        .select_related("region")
+        .order_by("name")
     )

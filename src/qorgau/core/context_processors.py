@@ -29,6 +29,8 @@ def navigation(user: Any) -> list[dict[str, str]]:
     if can(user, "referral.overdue"):
         items.append({"url": reverse("referrals:overdue"), "label": str(_("Overdue referrals"))})
     # --- end referrals ---
+    if can(user, "case.service.inbox"):
+        items.append({"url": reverse("cases:deliveries"), "label": str(_("Services to deliver"))})
     if can(user, "directory.view"):
         items.append({"url": reverse("directory:search"), "label": str(_("Service directory"))})
     if has_role(user, Role.ORG_ADMIN, Role.SYSTEM_ADMIN):
