@@ -172,7 +172,13 @@ def case_close(*, actor: User, closure: Closure, version: int) -> Closure:
     if not closure.is_approved:
         raise ValidationError(_("The supervisor has not approved the closure yet."))
     today = timezone.localdate()
-    _move(actor=actor, case=case, version=version, to_stage=Stage.CLOSED, note=closure.reason)
+    _move(
+        actor=actor,
+        case=case,
+        version=version,
+        to_stage=Stage.CLOSED,
+        note=str(closure.get_reason_display()),
+    )
     closure.status = Closure.Status.CLOSED
     closure.closed_on = today
     closure.closed_by = actor

@@ -1,0 +1,123 @@
+"""Pages of a case's care: wiring, refusals, empty states and bounded queries."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from qorgau.accounts.roles import Role
+from qorgau.accounts.tests.factories import user_with_role
+from qorgau.cases.models_care import Assessment, AssistancePlan
+from qorgau.cases.tests.test_care_api import _planned
+from qorgau.cases.tests.test_views import _open
+from qorgau.directory.tests.factories import ProviderProfileFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_no_two_factor")]
+
+
+@pytest.fixture
+def _no_two_factor(settings):
+    settings.QORGAU_REQUIRE_2FA = False
+
+
+def test_the_case_page_shows_empty_care_sections_with_their_forms(client, manager, workspace):
+    case = _open(manager, workspace)
+    client.force_login(manager)
+
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert "No assessment yet." in body
+    assert 'id="assessment-form"' in body and 'id="plan-form"' in body
+    assert 'id="closure-form"' in body and 'id="needs-bid"' in body
+
+
+def test_the_guardianship_authority_sees_the_case_and_records_only_best_interests(
+    client, manager, guardian_officer, workspace
+):
+    case = _open(manager, workspace)
+    client.force_login(guardian_officer)
+
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert 'value="best_interests"' in body and 'value="risk"' not in body
+    assert 'id="plan-form"' not in body and 'id="closure-form"' not in body
+
+
+def test_a_refused_assessment_shows_the_errors_and_saves_nothing(client, manager, workspace):
+    case = _open(manager, workspace)
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("cases:assessment_add", args=[case.pk]),
+        {
+            "assessment-idempotency_key": str(uuid.uuid4()),
+            "assessment-kind": "risk",
+            "assessment-assessed_on": timezone.localdate().isoformat(),
+            "assessment-findings": "Seen at the bus station at night.",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Rate this risk" in response.content.decode()
+    assert not Assessment.objects.in_workspace(workspace).exists()
+
+
+def test_a_plan_is_made_from_the_case_page(client, manager, workspace):
+    case = _open(manager, workspace)
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("cases:plan_create", args=[case.pk]),
+        {"plan-goals": "A safe place and school.", "plan-starts_on": "2026-01-15"},
+    )
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert response.status_code == 302
+    assert AssistancePlan.objects.in_workspace(workspace).get().ends_on.isoformat() == "2026-07-14"
+    assert 'id="plan-clock"' in body and 'id="service-form"' in body
+
+
+def test_another_organisation_gets_404_on_the_care_pages(
+    client, manager, centre_manager, workspace
+):
+    case = _open(manager, workspace)
+    client.force_login(centre_manager)
+
+    response = client.post(reverse("cases:plan_create", args=[case.pk]), {})
+
+    assert response.status_code == 404
+
+
+def test_the_providers_page_shows_the_minimum_in_a_constant_number_of_queries(
+    client, manager, supervisor, pavlodar, workspace
+):
+    centre = pavlodar["crisis_centre"]
+    ProviderProfileFactory(organisation=centre)
+    staff = user_with_role(Role.PROVIDER_STAFF, centre)
+    _planned(manager, supervisor, workspace, centre, "Жұмабаев Қайрат")
+    client.force_login(staff)
+    url = reverse("cases:deliveries")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        body = client.get(url).content.decode()
+    for number in range(3):
+        _planned(manager, supervisor, workspace, centre, f"Aigerim {number}")
+    with CaptureQueriesContext(connection) as four:
+        client.get(url)
+
+    assert "Ж. Қ." in body and "Жұмабаев" not in body
+    assert "A safe place" not in body and "Safety, school" not in body
+    assert 'class="delivery-form"' in body
+    assert len(four) == len(one)
+
+
+def test_a_front_line_worker_has_no_providers_page(client, pavlodar):
+    worker = user_with_role(Role.FRONT_LINE, pavlodar["school"])
+    client.force_login(worker)
+
+    assert client.get(reverse("cases:deliveries")).status_code == 403
