@@ -246,6 +246,8 @@ def test_a_childs_case_from_screening_to_closure_with_follow_up_in_russian(
     expect(visits).to_have_count(2)
     _no_sideways_scrolling(phone)
     screenshot(phone, "4-closed-with-follow-up")
+    phone.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(phone, "5-closed-desktop")
 
     case = Case.objects.in_workspace(real_workspace()).get()
     assert case.stage == Stage.CLOSED

@@ -13,7 +13,7 @@ from ninja import Router
 
 from qorgau.accounts.models import Organisation
 from qorgau.accounts.permissions import can
-from qorgau.cases import selectors, selectors_care
+from qorgau.cases import selectors, selectors_care, services
 from qorgau.cases import services_assessments as assessments
 from qorgau.cases import services_closure as closures
 from qorgau.cases import services_plan as plans
@@ -27,6 +27,8 @@ from qorgau.cases.schemas_care import (
     CareOut,
     ClosureIn,
     ClosureOut,
+    DecisionIn,
+    DecisionOut,
     DeliveryIn,
     DeliveryOut,
     ExtendIn,
@@ -71,6 +73,7 @@ def _assessment(a: Assessment) -> dict[str, Any]:
         "family_assessed": a.family_assessed,
         "child_views": a.child_views,
         "assessed_by": a.assessed_by.get_username(),
+        "approval_id": a.approval_id,
         "approval_status": _approval_status(a),
         "version": a.version,
     }
@@ -105,6 +108,7 @@ def _closure(c: Closure) -> dict[str, Any]:
         "status": c.status,
         "follow_up_months": c.follow_up_months,
         "best_interests_id": c.best_interests_id,
+        "approval_id": c.approval_id,
         "approval_status": _approval_status(c),
         "closed_on": c.closed_on,
         "reopened_at": c.reopened_at,
@@ -147,6 +151,7 @@ def _care(case: Case) -> dict[str, Any]:
             "overdue": clock.overdue,
             "extended": clock.extended,
             "extension_reason": plan.extension_reason,
+            "approval_id": plan.approval_id,
             "approval_status": _approval_status(plan),
             "version": plan.version,
             "services": [_service(s) for s in page["plan_services"]],
@@ -425,3 +430,21 @@ def case_reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> dict[s
         actor=_user(request), case=case, version=payload.version, reason=payload.reason
     )
     return _care(case)
+
+
+# --- supervisor approval ------------------------------------------------------------------
+@router.post("/approvals/{approval_id}/decision", response=DecisionOut)
+def approval_decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> dict[str, Any]:
+    """A supervisor of the case's organisation approves a risk assessment, plan or closure,
+    or returns it with a note saying what needs to change."""
+    user = _user(request)
+    approval = selectors.access_approval(user=user, workspace=_workspace(request), pk=approval_id)
+    decided = services.approval_decide(
+        actor=user, approval=approval, approve=payload.approve, note=payload.note
+    )
+    return {
+        "id": decided.pk,
+        "subject": decided.subject,
+        "status": decided.status,
+        "note": decided.note,
+    }

@@ -33,6 +33,7 @@ class AssessmentOut(AssessmentFields):
     id: int
     kind: str
     assessed_by: str
+    approval_id: int | None
     approval_status: str | None
     version: int
 
@@ -103,6 +104,7 @@ class PlanOut(Schema):
     overdue: bool
     extended: bool
     extension_reason: str
+    approval_id: int | None
     approval_status: str | None
     version: int
     services: list[PlanServiceOut]
@@ -128,6 +130,7 @@ class ClosureOut(Schema):
     status: str
     follow_up_months: int
     best_interests_id: int
+    approval_id: int | None
     approval_status: str | None
     closed_on: date | None
     reopened_at: datetime | None
@@ -189,3 +192,15 @@ class ServiceToDeliverOut(Schema):
 class ServiceToDeliverPage(Schema):
     items: list[ServiceToDeliverOut]
     count: int
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class DecisionOut(Schema):
+    id: int
+    subject: str
+    status: str
+    note: str

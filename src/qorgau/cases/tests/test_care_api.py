@@ -201,3 +201,37 @@ def test_the_providers_list_runs_a_constant_number_of_queries(
 
     assert body["count"] == 4
     assert len(four) == len(one)
+
+
+def test_a_supervisor_approves_through_the_api_and_a_case_manager_cannot(
+    manager, supervisor, workspace
+):
+    case = _open(manager, workspace)
+    assessment = (
+        _api(manager)
+        .post(
+            f"/api/cases/{case.pk}/assessments",
+            {
+                "kind": "risk",
+                "idempotency_key": str(uuid.uuid4()),
+                "assessed_on": timezone.localdate().isoformat(),
+                "findings": "Seen at the bus station.",
+                "safety_risk": "high",
+                "retrafficking_risk": "high",
+                "family_risk": "medium",
+            },
+            content_type=JSON,
+        )
+        .json()
+    )
+    url = f"/api/cases/approvals/{assessment['approval_id']}/decision"
+
+    refused = _api(manager).post(url, {"approve": True}, content_type=JSON)
+    approved = _api(supervisor).post(url, {"approve": True}, content_type=JSON)
+    again = _api(supervisor).post(url, {"approve": False, "note": "No."}, content_type=JSON)
+
+    assert refused.status_code == 403
+    assert approved.json()["status"] == "approved"
+    assert again.status_code == 422
+    care = _api(manager).get(f"/api/cases/{case.pk}/care").json()
+    assert care["assessments"][0]["approval_status"] == "approved"
