@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qorgau.cases.models import Approval, Case
 from qorgau.core.models import WorkspaceScopedModel
@@ -269,7 +270,7 @@ class FollowUpVisit(WorkspaceScopedModel):
     """A follow-up visit or check, planned on closure and recorded when done."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
+        PLANNED = "planned", pgettext_lazy("follow-up visit", "Planned")
         DONE = "done", _("Done")
         MISSED = "missed", _("Could not take place")
         CANCELLED = "cancelled", _("Cancelled")

@@ -121,3 +121,37 @@ def test_a_front_line_worker_has_no_providers_page(client, pavlodar):
     client.force_login(worker)
 
     assert client.get(reverse("cases:deliveries")).status_code == 403
+
+
+def test_the_case_page_runs_a_constant_number_of_queries_however_much_care_it_shows(
+    client, manager, supervisor, pavlodar, workspace
+):
+    from qorgau.cases.services_assessments import AssessmentInput, assessment_record
+
+    centre = pavlodar["crisis_centre"]
+    ProviderProfileFactory(organisation=centre)
+    case, _service = _planned(manager, supervisor, workspace, centre)
+    client.force_login(manager)
+    url = reverse("cases:detail", args=[case.pk])
+
+    def assess() -> None:
+        assessment_record(
+            actor=manager,
+            case=case,
+            idempotency_key=uuid.uuid4(),
+            data=AssessmentInput(
+                kind="needs", assessed_on=timezone.localdate(), findings="Needs school."
+            ),
+        )
+
+    assess()
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        assess()
+    with CaptureQueriesContext(connection) as five:
+        body = client.get(url).content.decode()
+
+    assert body.count('data-kind="needs"') == 5
+    assert len(five) == len(one)
