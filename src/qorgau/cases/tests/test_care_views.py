@@ -155,3 +155,70 @@ def test_the_case_page_runs_a_constant_number_of_queries_however_much_care_it_sh
 
     assert body.count('data-kind="needs"') == 5
     assert len(five) == len(one)
+
+
+def test_an_assessment_edited_on_a_stale_version_is_refused_with_a_message(
+    client, manager, supervisor, workspace
+):
+    from qorgau.cases.services_assessments import AssessmentInput, assessment_record
+
+    case = _open(manager, workspace)
+    assessment = assessment_record(
+        actor=manager,
+        case=case,
+        idempotency_key=uuid.uuid4(),
+        data=AssessmentInput(kind="needs", assessed_on=timezone.localdate(), findings="School."),
+    )
+    url = reverse("cases:assessment_edit", args=[assessment.pk])
+    form = {
+        "assessment-version": "1",
+        "assessment-assessed_on": timezone.localdate().isoformat(),
+        "assessment-findings": "School and a doctor.",
+    }
+    client.force_login(supervisor)
+    assert client.post(url, form).status_code == 302
+    client.force_login(manager)
+
+    page = client.get(url)
+    stale = client.post(url, {**form, "assessment-findings": "Only school."})
+
+    assert page.status_code == 200 and "School and a doctor." in page.content.decode()
+    assert stale.status_code == 409
+    assert "Someone else saved" in stale.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.findings == "School and a doctor." and assessment.version == 2
+
+
+def test_the_plan_is_extended_once_from_the_case_page(client, manager, workspace):
+    case = _open(manager, workspace)
+    client.force_login(manager)
+    client.post(
+        reverse("cases:plan_create", args=[case.pk]),
+        {"plan-goals": "A safe place.", "plan-starts_on": "2026-01-15"},
+    )
+    url = reverse("cases:plan_extend", args=[case.pk])
+
+    empty = client.post(url, {"extend-version": "1", "extend-reason": ""})
+    extended = client.post(url, {"extend-version": "1", "extend-reason": "The trial runs on."})
+    again = client.post(url, {"extend-version": "2", "extend-reason": "Once more."})
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert empty.status_code == 400
+    assert extended.status_code == 302
+    assert again.status_code == 400 and "extended already" in again.content.decode()
+    assert AssistancePlan.objects.in_workspace(workspace).get().ends_on.isoformat() == "2026-10-14"
+    assert 'data-extended="true"' in body and 'id="extend-form"' not in body
+
+
+def test_the_reflection_period_is_started_from_the_case_page(client, manager, workspace):
+    case = _open(manager, workspace)
+    client.force_login(manager)
+
+    client.post(
+        reverse("cases:reflection", args=[case.pk]),
+        {"reflection-starts_on": timezone.localdate().isoformat()},
+    )
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert 'id="reflection" data-days-left="29"' in body
+    assert 'id="reflection-form"' not in body
