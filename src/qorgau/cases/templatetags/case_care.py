@@ -36,6 +36,7 @@ def case_care(context: dict[str, Any], case: Case) -> dict[str, Any]:
         "case": case,
         "is_open": is_open,
         "may_assess": bool(kinds) and is_open,
+        "editable_kinds": [kind for kind, _label in kinds],
         "may_plan": may_plan,
         "may_close": can(user, "case.close", case),
         "assessment_form": forms_care.NewAssessmentForm(prefix="assessment", kinds=kinds)

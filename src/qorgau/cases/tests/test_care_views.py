@@ -48,6 +48,34 @@ def test_the_guardianship_authority_sees_the_case_and_records_only_best_interest
     assert 'id="plan-form"' not in body and 'id="closure-form"' not in body
 
 
+def test_the_guardianship_authority_gets_no_edit_link_on_a_risk_assessment(
+    client, manager, guardian_officer, workspace
+):
+    from qorgau.cases.services_assessments import AssessmentInput, assessment_record
+
+    case = _open(manager, workspace)
+    risk = assessment_record(
+        actor=manager,
+        case=case,
+        idempotency_key=uuid.uuid4(),
+        data=AssessmentInput(
+            kind="risk",
+            assessed_on=timezone.localdate(),
+            findings="The recruiter is nearby.",
+            safety_risk="high",
+            retrafficking_risk="high",
+            family_risk="low",
+        ),
+    )
+    edit = reverse("cases:assessment_edit", args=[risk.pk])
+    client.force_login(guardian_officer)
+
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert 'data-kind="risk"' in body and edit not in body
+    assert client.get(edit).status_code == 403
+
+
 def test_a_refused_assessment_shows_the_errors_and_saves_nothing(client, manager, workspace):
     case = _open(manager, workspace)
     client.force_login(manager)
