@@ -725,3 +725,45 @@ def _proceeding_notices(user: AnyUser, obj: Any) -> bool:
     if obj is None:
         return bool(roles_of(user) & JUSTICE_NOTICE_ROLES)
     return isinstance(obj, Organisation) and bool(_roles_in(user, obj.pk) & JUSTICE_NOTICE_ROLES)
+
+
+# --- case care: assessments, plan, services delivered, closure and follow-up ---------------
+# The owning organisation's case managers and supervisors assess the child, make the plan and
+# close the case (a supervisor approves through case.approve). The best-interests
+# determination is also taken by the guardianship authority of the case's region. A planned
+# service's provider (case managers, supervisors, provider staff) sees that service -- the
+# minimum: type, dates, what is to be done, initials and age band -- and records its delivery;
+# nothing else of the case. Grid: cases/tests/test_permissions.py.
+def _plan_service(obj: Any) -> bool:
+    from qorgau.cases.models_care import PlanService
+
+    return isinstance(obj, PlanService)
+
+
+@rule("case.assess", "case.plan", "case.close")
+def _case_care(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Case) and bool(_roles_in(user, obj.organisation_id) & CASE_LEAD_ROLES)
+
+
+@rule("case.best_interests")
+def _case_best_interests(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, Case):
+        return False
+    return _case_care(user, obj) or _guardianship_of_region(user, obj.region_id)
+
+
+@rule("case.service.deliver")
+def _case_service_deliver(user: AnyUser, obj: Any) -> bool:
+    return _plan_service(obj) and bool(_roles_in(user, obj.provider_id) & REFERRAL_PROVIDER_ROLES)
+
+
+@rule("case.service.view")
+def _case_service_view(user: AnyUser, obj: Any) -> bool:
+    if not _plan_service(obj):
+        return False
+    return _case_service_deliver(user, obj) or _case_view(user, obj.plan.case)
+
+
+@rule("case.service.inbox")
+def _case_service_inbox(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & REFERRAL_PROVIDER_ROLES)

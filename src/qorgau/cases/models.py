@@ -136,13 +136,15 @@ class Stage(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up")
 
 
-# Which stage may follow which.
+# Which stage may follow which in the ordinary order. Closing, follow-up and reopening go
+# through the case's closure (services_closure.py): a best-interests determination and a
+# supervisor's approval first.
 NEXT_STAGES: dict[str, tuple[str, ...]] = {
-    Stage.IDENTIFICATION: (Stage.ASSISTANCE, Stage.CLOSED),
-    Stage.ASSISTANCE: (Stage.SOCIAL_INCLUSION, Stage.CLOSED),
-    Stage.SOCIAL_INCLUSION: (Stage.CLOSED,),
-    Stage.CLOSED: (Stage.FOLLOW_UP,),
-    Stage.FOLLOW_UP: (Stage.CLOSED,),
+    Stage.IDENTIFICATION: (Stage.ASSISTANCE,),
+    Stage.ASSISTANCE: (Stage.SOCIAL_INCLUSION,),
+    Stage.SOCIAL_INCLUSION: (),
+    Stage.CLOSED: (),
+    Stage.FOLLOW_UP: (),
 }
 
 
@@ -362,3 +364,7 @@ class CaseNotification(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+# The child's care (assessments, plan, closure, follow-up) lives in its own module.
+from qorgau.cases import models_care  # noqa: E402, F401

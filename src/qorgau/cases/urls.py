@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.cases import views
+from qorgau.cases import views, views_care
 
 app_name = "cases"
 
@@ -20,4 +20,21 @@ urlpatterns = [
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("invitations/<int:pk>/", views.invitation_respond, name="invitation"),
     path("supervision/", views.supervision, name="supervision"),
+    # The child's care: assessments, plan, services delivered, closure and follow-up.
+    path("<int:pk>/assessments/", views_care.assessment_add, name="assessment_add"),
+    path("assessments/<int:pk>/", views_care.assessment_edit, name="assessment_edit"),
+    path("<int:pk>/reflection/", views_care.reflection_start, name="reflection"),
+    path("<int:pk>/plan/", views_care.plan_create, name="plan_create"),
+    path("<int:pk>/plan/goals/", views_care.plan_goals, name="plan_goals"),
+    path("<int:pk>/plan/extend/", views_care.plan_extend, name="plan_extend"),
+    path("<int:pk>/plan/submit/", views_care.plan_submit, name="plan_submit"),
+    path("<int:pk>/plan/services/", views_care.plan_service, name="plan_service"),
+    path("services/", views_care.deliveries, name="deliveries"),
+    path("services/<int:pk>/deliver/", views_care.deliver, name="deliver"),
+    path("<int:pk>/closure/", views_care.closure_request, name="closure"),
+    path("closures/<int:pk>/close/", views_care.case_close, name="close"),
+    path("closures/<int:pk>/follow-up/", views_care.follow_up_start, name="follow_up_start"),
+    path("closures/<int:pk>/finish/", views_care.follow_up_finish, name="follow_up_finish"),
+    path("visits/<int:pk>/", views_care.visit_record, name="visit"),
+    path("<int:pk>/reopen/", views_care.case_reopen, name="reopen"),
 ]

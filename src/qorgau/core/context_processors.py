@@ -31,6 +31,8 @@ def navigation(user: Any) -> list[dict[str, str]]:
     # --- end referrals ---
     if can(user, "proceeding.list"):
         items.append({"url": reverse("justice:list"), "label": str(_("Proceedings"))})
+    if can(user, "case.service.inbox"):
+        items.append({"url": reverse("cases:deliveries"), "label": str(_("Services to deliver"))})
     if can(user, "directory.view"):
         items.append({"url": reverse("directory:search"), "label": str(_("Service directory"))})
     if has_role(user, Role.ORG_ADMIN, Role.SYSTEM_ADMIN):

@@ -103,7 +103,7 @@ def test_a_stale_stage_change_is_refused_with_a_message(manager, supervisor, wor
     services.case_change_stage(actor=supervisor, case=case, version=1, to_stage="assistance")
     response = _api(manager).post(
         f"/api/cases/{case.pk}/stage",
-        {"stage": "closed", "version": 1},
+        {"stage": "assistance", "version": 1},
         content_type="application/json",
     )
     assert response.status_code == 422

@@ -13,6 +13,9 @@ run by a social-protection body of the region "here". Targets:
     guardianship-else    ... for the guardianship authority of another region
     other-org            another organisation's case, nothing to do with the person's
     invited / not-ours   case.respond: an invitation to the person's organisation, or to another
+    provider-org         case.service.*: a planned service of another organisation's case,
+                         provided by the person's organisation (the other service targets name
+                         the case's organisation, as above; the provider is then another one)
     -                    no object
 
 Written out by hand on purpose: a change to the policy has to be made here too, visibly.
@@ -31,7 +34,14 @@ from qorgau.accounts.permissions import can, known_actions
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import RegionFactory, UserFactory, user_with_role
 from qorgau.cases.models import Case, TeamMember
-from qorgau.cases.tests.factories import CaseFactory, ChildFactory, TeamMemberFactory
+from qorgau.cases.models_care import PlanService
+from qorgau.cases.tests.factories import (
+    AssistancePlanFactory,
+    CaseFactory,
+    ChildFactory,
+    PlanServiceFactory,
+    TeamMemberFactory,
+)
 from qorgau.screening.tests.factories import organisation_of_type
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +103,29 @@ child.view              guardianship-here    .  .  .  .  .  .  .  Y  .  .  .  . 
 child.view              other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 child.edit              own-org              .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
 child.edit              team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.assess             own-org              .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.assess             team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.assess             guardianship-here    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.best_interests     own-org              .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.best_interests     team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.best_interests     guardianship-here    .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.best_interests     guardianship-else    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.best_interests     other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.plan               own-org              .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.plan               team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.plan               guardianship-here    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.close              own-org              .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.close              team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.close              guardianship-here    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.service.view       provider-org         .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .
+case.service.view       own-org              .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.service.view       team-org             .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.service.view       other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.service.deliver    provider-org         .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .
+case.service.deliver    own-org              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.service.deliver    team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.service.deliver    other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.service.inbox      -                    .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .
 """
 
 CHILD_ACTIONS = frozenset({"child.register", "child.view", "child.edit"})
@@ -158,6 +191,15 @@ def _case(world: World, target: str) -> Case:
     return case
 
 
+def _plan_service(world: World, target: str) -> PlanService:
+    """A service of a plan; for provider-org the person's organisation provides it."""
+    if target == "provider-org":
+        case = CaseFactory(child=ChildFactory(organisation=world.owner, region=world.here))
+        return PlanServiceFactory(plan=AssistancePlanFactory(case=case), provider=world.workplace)
+    case = _case(world, target)
+    return PlanServiceFactory(plan=AssistancePlanFactory(case=case), provider=world.owner)
+
+
 def _target(world: World, action: str, target: str) -> Any:
     if target == "-":
         return None
@@ -171,6 +213,8 @@ def _target(world: World, action: str, target: str) -> Any:
         return TeamMemberFactory(
             case=case, organisation=organisation, status=TeamMember.Status.INVITED
         )
+    if action.startswith("case.service."):
+        return _plan_service(world, target)
     case = _case(world, target)
     if action.startswith("child."):
         return case.child
