@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.formats import number_format
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -19,11 +19,13 @@ from qorgau.training.surveys import QuestionResult
 COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#bdbdbd", 4: "#67a9cf", 5: "#2166ac"}
 TEXT_ON = {1: "#ffffff", 2: "#000000", 3: "#000000", 4: "#000000", 5: "#ffffff"}
 
-WIDTH, LABEL, MEAN, ROW, GAP = 640, 44, 64, 28, 10
+# Drawn at phone size (a 360 px screen shows it 1:1); larger screens scale it up.
+WIDTH, LABEL, MEAN, ROW, GAP = 340, 26, 44, 26, 8
 
 
 def _number(value: float) -> str:
-    return str(number_format(round(value, 1), 1))
+    # The same rounding and local decimal mark as the table's floatformat (4.25 -> 4.3 / 4,3).
+    return str(floatformat(value, 1))
 
 
 def likert_chart(
@@ -46,14 +48,14 @@ def likert_chart(
         y = GAP + index * (ROW + GAP)
         middle = y + ROW / 2 + 5
         parts.append(
-            f'<text x="{LABEL - 8}" y="{middle}" text-anchor="end" font-size="14">'
+            f'<text x="{LABEL - 8}" y="{middle}" text-anchor="end" font-size="13">'
             f"{question.position}</text>"
         )
         if question.n == 0:
             empty = escape(_("no answers"))
             parts.append(
                 f'<rect x="{LABEL}" y="{y}" width="{bar}" height="{ROW}" fill="#f2f2f2"/>'
-                f'<text x="{LABEL + 8}" y="{middle}" font-size="13">{empty}</text>'
+                f'<text x="{LABEL + 8}" y="{middle}" font-size="12">{empty}</text>'
             )
             continue
         x = float(LABEL)
@@ -66,15 +68,15 @@ def likert_chart(
                 f'<rect x="{x:.2f}" y="{y}" width="{width:.2f}" height="{ROW}" '
                 f'fill="{COLOURS[point]}"><title>{tip}</title></rect>'
             )
-            if width >= 22:
+            if width >= 18:
                 parts.append(
                     f'<text x="{x + width / 2:.2f}" y="{middle}" text-anchor="middle" '
-                    f'font-size="12" fill="{TEXT_ON[point]}">{count}</text>'
+                    f'font-size="11" fill="{TEXT_ON[point]}">{count}</text>'
                 )
             x += width
         if question.mean is not None:
             parts.append(
-                f'<text x="{WIDTH - MEAN + 8}" y="{middle}" font-size="14" font-weight="bold">'
+                f'<text x="{WIDTH - MEAN + 6}" y="{middle}" font-size="13" font-weight="bold">'
                 f"{_number(question.mean)}</text>"
             )
     parts.append("</svg>")
