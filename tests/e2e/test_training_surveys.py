@@ -108,6 +108,10 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     phone.goto(f"{live_server.url}/training/surveys/{survey.pk}/results/")
     expect(phone.locator("svg.survey-chart")).to_be_visible()
     screenshot(phone, "survey-results-kk-360px")
+    phone.goto(f"{live_server.url}/training/events/{event.pk}/surveys/")
+    expect(phone.locator("#survey-feedback .qr-large svg")).to_be_visible()
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "surveys-organiser-kk-360px")
 
 
 def test_the_library_finds_materials_for_children_with_special_needs_on_a_phone(
@@ -150,3 +154,7 @@ def test_the_library_finds_materials_for_children_with_special_needs_on_a_phone(
     expect(phone.locator("#materials").get_by_text("Оңай оқылатын").first).to_be_visible()
     _no_sideways_scrolling(phone)
     screenshot(phone, "library-kk-360px")
+    phone.locator("#materials h2 a").click()
+    expect(phone.locator("#current-versions")).to_contain_text("Оңай оқылатын")
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "material-kk-360px")

@@ -503,3 +503,40 @@ def test_the_invitation_link_opens_the_personal_answer_page(client, organiser, p
     page = client.get(path)
 
     assert page.status_code == 200 and 'class="survey-form"' in page.content.decode()
+
+
+# --- API ----------------------------------------------------------------------------------
+def test_the_api_gives_the_results_to_a_funders_donor_officer(client, organiser, past_event):
+    from qorgau.accounts.tests.factories import OrganisationFactory
+    from qorgau.training.tests.factories import ProgrammeFactory
+
+    embassy = OrganisationFactory(name="US Embassy")
+    past_event.programme = ProgrammeFactory(implementer=past_event.organiser)
+    past_event.save(update_fields=["programme"])
+    past_event.programme.donors.add(embassy)
+    survey = _open_today(_feedback(past_event, organiser))
+    for point in (5, 4, 4):
+        surveys.survey_submit(
+            survey=survey,
+            registration=RegistrationFactory(event=past_event),
+            raw_answers=_answers(survey, point, "Пайдалы"),
+            language="ru",
+        )
+    client.force_login(user_with_role(Role.DONOR_OFFICER, embassy))
+
+    body = client.get(f"/api/training/surveys/{survey.pk}/results").json()
+
+    first = body["questions"][0]
+    assert body["respondents"] == 3 and body["anonymous"] is True
+    assert [c["count"] for c in first["counts"]] == [0, 0, 0, 2, 1]
+    assert first["mean"] == pytest.approx(13 / 3) and first["share_agree"] == 1.0
+    assert "Пайдалы" in next(q for q in body["questions"] if q["kind"] == "open")["answers"]
+
+
+def test_the_api_hides_results_from_a_donor_who_does_not_fund_the_event(
+    client, organiser, past_event
+):
+    survey = _feedback(past_event, organiser)
+    client.force_login(user_with_role(Role.DONOR_OFFICER))
+
+    assert client.get(f"/api/training/surveys/{survey.pk}/results").status_code == 404
