@@ -402,3 +402,46 @@ def test_the_api_names_a_bad_filter(client):
 
 def test_the_api_refuses_anonymous_callers(client):
     assert client.get("/api/training/materials").status_code == 401
+
+
+def test_an_author_publishes_edits_and_attaches_a_material_on_the_pages(client, organiser, event):
+    client.force_login(organiser)
+    session = SessionFactory(event=event)
+
+    created = client.post(
+        reverse("training:material_new"),
+        {
+            "owner": organiser.memberships.first().organisation_id,
+            "title": "Нұсқаулық",
+            "kind": "handbook",
+            "topics": ["identification"],
+            "sectors": ["social"],
+            "for_special_needs": "on",
+        },
+    )
+    material = Material.objects.get()
+    edited = client.post(
+        reverse("training:material_edit", kwargs={"pk": material.pk}),
+        {"title": "Жаңа нұсқаулық", "kind": "handbook", "revision": material.revision},
+    )
+    attached = client.post(
+        reverse("training:material_attach", kwargs={"pk": material.pk}),
+        {"event": event.pk, "session": session.pk},
+    )
+    detail = client.get(reverse("training:material_detail", kwargs={"pk": material.pk}))
+    attachment = MaterialAttachment.objects.get()
+    detached = client.post(
+        reverse("training:material_attachment_remove", kwargs={"pk": attachment.pk})
+    )
+
+    material.refresh_from_db()
+    assert created.status_code == 302 and material.for_special_needs is False  # edited away
+    assert edited.status_code == 302 and material.title == "Жаңа нұсқаулық"
+    assert attached.status_code == 302 and attachment.session == session
+    assert "Жаңа нұсқаулық" in detail.content.decode()
+    assert detached.status_code == 302 and not MaterialAttachment.objects.exists()
+
+
+def test_someone_without_a_training_role_cannot_publish(client):
+    client.force_login(user_with_role(Role.FRONT_LINE))
+    assert client.get(reverse("training:material_new")).status_code == 403
