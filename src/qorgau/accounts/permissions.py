@@ -571,6 +571,61 @@ def _referral_overdue(user: AnyUser, obj: Any) -> bool:
     return isinstance(obj, Organisation) and Grant(obj.pk, Role.SUPERVISOR) in grants(user)
 
 
+# --- training: surveys and the materials library -------------------------------------------
+# Surveys: the organiser prepares and edits an event's surveys; the organiser, the event's
+# trainers, experts and the donor officers of a funder of the event's programme read the
+# results (aggregates and open answers, never names). The materials library: everyone with a
+# role reads it (public materials need no account at all); organisers, trainers and experts
+# publish materials in their organisation's name and keep them up to date; the organiser and
+# the event's trainers attach materials to an event. Grid: training/tests/test_permissions.py.
+MATERIAL_EDITOR_ROLES = frozenset({Role.TRAINING_ORGANISER, Role.TRAINER, Role.EXPERT})
+
+
+@rule("training.survey.manage")
+def _training_survey_manage(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, TrainingEvent) and _organises(user, obj.organiser_id)
+
+
+@rule("training.survey.results")
+def _training_survey_results(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingEvent):
+        return False
+    if _organises(user, obj.organiser_id) or has_role(user, Role.EXPERT) or _trains(user, obj):
+        return True
+    funders = organisation_ids_of(user, Role.DONOR_OFFICER)
+    return (
+        bool(funders)
+        and obj.programme_id is not None
+        and TrainingProgramme.donors.through.objects.filter(
+            programme_id=obj.programme_id, organisation_id__in=funders
+        ).exists()
+    )
+
+
+@rule("training.material.view")
+def _training_material_view(user: AnyUser, obj: Any) -> bool:
+    return bool(grants(user))
+
+
+@rule("training.material.create")
+def _training_material_create(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Organisation) and bool(_roles_in(user, obj.pk) & MATERIAL_EDITOR_ROLES)
+
+
+@rule("training.material.manage")
+def _training_material_manage(user: AnyUser, obj: Any) -> bool:
+    from qorgau.training.models import Material
+
+    return isinstance(obj, Material) and bool(_roles_in(user, obj.owner_id) & MATERIAL_EDITOR_ROLES)
+
+
+@rule("training.material.attach")
+def _training_material_attach(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, TrainingEvent):
+        return False
+    return _organises(user, obj.organiser_id) or _trains(user, obj)
+
+
 def can(user: AnyUser, action: str, obj: Any = None) -> bool:
     """May this user do this action (to this object)? Unknown actions are denied."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -788,3 +788,29 @@ class Certificate(TimeStampedModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+# --- surveys and the materials library (their own modules, part of this app) ----------------
+from qorgau.training.material_models import (  # noqa: E402
+    Material,
+    MaterialAttachment,
+    MaterialVersion,
+)
+from qorgau.training.survey_models import (  # noqa: E402
+    Survey,
+    SurveyInvitation,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+)
+
+__all__ = [
+    "Material",
+    "MaterialAttachment",
+    "MaterialVersion",
+    "Survey",
+    "SurveyInvitation",
+    "SurveyParticipation",
+    "SurveyQuestion",
+    "SurveyResponse",
+]

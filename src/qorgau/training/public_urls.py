@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qorgau.training import assessment_views, certificate_views, views
+from qorgau.training import assessment_views, certificate_views, survey_views, views
 
 app_name = "training_public"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("verify/<str:code>/", certificate_views.verify, name="verify"),
     path("certificate/<str:token>/", certificate_views.certificate_public, name="certificate"),
     # end certificates
+    path("s/<str:token>/", survey_views.survey_public, name="survey"),
+    path("r/<str:token>/", survey_views.survey_answer, name="survey_answer"),
     path("<slug:code>/", views.register, name="register"),
     path("<slug:code>/event.ics", views.event_calendar, name="calendar"),
     path("<slug:code>/registered/<str:token>/", views.registered, name="registered"),

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from qorgau.training import assessment_views, certificate_views, report_views, views
+from qorgau.training import (
+    assessment_views,
+    certificate_views,
+    material_views,
+    report_views,
+    survey_views,
+    views,
+)
 
 app_name = "training"
 
@@ -101,4 +108,48 @@ urlpatterns = [
         name="programme_report_file",
     ),
     # end reports
+    # surveys (training/survey_views.py)
+    path("events/<int:pk>/surveys/", survey_views.event_surveys, name="event_surveys"),
+    path(
+        "events/<int:pk>/surveys/<slug:kind>/prepare/",
+        survey_views.survey_prepare,
+        name="survey_prepare",
+    ),
+    path("surveys/<int:pk>/", survey_views.survey_edit, name="survey_edit"),
+    path("surveys/<int:pk>/questions/new/", survey_views.question_add, name="survey_question_add"),
+    path(
+        "survey-questions/<int:pk>/edit/", survey_views.question_edit, name="survey_question_edit"
+    ),
+    path(
+        "survey-questions/<int:pk>/remove/",
+        survey_views.question_remove,
+        name="survey_question_remove",
+    ),
+    path("surveys/<int:pk>/results/", survey_views.survey_results, name="survey_results"),
+    path(
+        "surveys/<int:pk>/results.pdf", survey_views.survey_results_pdf, name="survey_results_pdf"
+    ),
+    # end surveys
+    # materials library (training/material_views.py)
+    path("materials/", material_views.library, name="materials"),
+    path("materials/new/", material_views.material_new, name="material_new"),
+    path("materials/<int:pk>/", material_views.material_detail, name="material_detail"),
+    path("materials/<int:pk>/edit/", material_views.material_edit, name="material_edit"),
+    path(
+        "materials/<int:pk>/versions/new/",
+        material_views.version_new,
+        name="material_version_new",
+    ),
+    path("materials/<int:pk>/attach/", material_views.material_attach, name="material_attach"),
+    path(
+        "material-attachments/<int:pk>/remove/",
+        material_views.attachment_remove,
+        name="material_attachment_remove",
+    ),
+    path(
+        "material-versions/<int:pk>/download/",
+        material_views.version_download,
+        name="material_download",
+    ),
+    # end materials library
 ]

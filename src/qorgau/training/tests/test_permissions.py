@@ -14,6 +14,8 @@ anonymous visitor is denied everything below). ``Y`` allows, ``.`` denies. Targe
     assigned  an event of another organisation at which the person is a trainer
     own-prog, fund-prog, other-prog
               a programme, for actions that apply to events and programmes alike
+              (for materials: own and other are materials published by that organisation;
+              for survey results, funded is an event of a programme the organisation funds)
 
 Written by hand on purpose, like the grid in accounts/tests/test_permissions.py.
 """
@@ -35,7 +37,13 @@ from qorgau.accounts.tests.factories import (
     UserFactory,
     user_with_role,
 )
+from qorgau.training.models import Material
 from qorgau.training.tests.factories import EventFactory, ProgrammeFactory
+
+
+def MaterialFactory(*, owner: Organisation) -> Material:
+    return Material.objects.create(owner=owner, title="Handbook", kind=Material.Kind.HANDBOOK)
+
 
 COLUMNS: dict[str, str | None] = {
     "--": None,
@@ -118,6 +126,25 @@ training.report.small_numbers other      .  .  .  .  .  .  .  .  .  .  .  Y  .  
 training.report.small_numbers own-prog   .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
 training.report.small_numbers fund-prog  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
 training.report.small_numbers other-prog .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.survey.manage        own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.survey.manage        co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.survey.manage        assigned   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.survey.manage        funded     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.survey.manage        other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.survey.results       own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.survey.results       co         .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.survey.results       assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
+training.survey.results       funded     .  .  .  .  .  .  .  .  .  .  .  Y  .  Y  .  .  .
+training.survey.results       other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.material.view        -          .  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y
+training.material.create      own        .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .  .
+training.material.create      other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.material.manage      own        .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .  .
+training.material.manage      other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.material.attach      own        .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .
+training.material.attach      co         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+training.material.attach      assigned   .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .
+training.material.attach      other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
@@ -173,12 +200,14 @@ def _target(actor: User, own: Organisation, other: Organisation, action: str, ki
         if kind == "funded":
             programme.donors.add(own)
         return programme
-    if kind == "funded":
-        programme = ProgrammeFactory(implementer=other)
-        programme.donors.add(own)
-        return EventFactory(organiser=other, programme=programme)
+    if action == "training.material.manage":
+        return MaterialFactory(owner=own if kind == "own" else other)
     event = EventFactory(organiser=own if kind == "own" else other)
-    if kind == "co":
+    if kind == "funded":
+        event.programme = ProgrammeFactory(implementer=other)
+        event.save(update_fields=["programme"])
+        event.programme.donors.add(own)
+    elif kind == "co":
         event.co_organisers.add(own)
     elif kind == "assigned":
         event.trainers.add(actor)
@@ -266,3 +295,51 @@ def test_it_denies_an_action_on_the_wrong_kind_of_object(action, make):
     organiser = user_with_role(Role.TRAINING_ORGANISER, getattr(target, "organiser", None))
 
     assert can(organiser, action, target) is False
+
+
+# --- participants: no account, only what their link opens ---------------------------------
+@pytest.mark.django_db
+def test_a_visitor_without_an_account_downloads_public_materials_only(client):
+    from django.urls import reverse
+
+    from qorgau.training.models import MaterialVersion
+    from qorgau.training.tests.test_materials import _link
+
+    owner = OrganisationFactory()
+    public = Material.objects.create(owner=owner, title="P", kind="brochure", is_public=True)
+    private = MaterialFactory(owner=owner)
+    links = {m: _link(m).pk for m in (public, private)}
+
+    def download(material: Material) -> int:
+        url = reverse("training:material_download", kwargs={"pk": links[material]})
+        return client.get(url).status_code
+
+    detail = client.get(reverse("training:material_detail", kwargs={"pk": private.pk}))
+
+    assert download(public) == 302 and download(private) == 302  # the link; the login page
+    assert client.get(reverse("training:material_download", kwargs={"pk": links[private]}))[
+        "Location"
+    ].startswith("/accounts/")
+    assert detail.status_code == 404
+    assert MaterialVersion.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_participants_survey_link_opens_only_their_own_events_survey(client):
+    from qorgau.training import surveys
+    from qorgau.training.tests.factories import RegistrationFactory
+
+    organiser = user_with_role(Role.TRAINING_ORGANISER)
+    event = EventFactory(organiser=organiser.memberships.first().organisation)
+    other_event = EventFactory()
+    survey = surveys.survey_prepare(actor=organiser, event=event, kind="feedback")
+    stranger = RegistrationFactory(event=other_event)
+    forged = surveys.respondent_token(survey, stranger)
+
+    from django.urls import reverse
+
+    page = client.get(reverse("training_public:survey_answer", kwargs={"token": forged}))
+    results = client.get(reverse("training:survey_results", kwargs={"pk": survey.pk}))
+
+    assert page.status_code == 404
+    assert results.status_code == 302  # to the login page: a token is no account

@@ -1,0 +1,160 @@
+"""Browser journey: a participant answers the anonymous feedback survey on a 360 px phone in
+Kazakh from the survey link; the organiser reads the results (SVG chart and table) and the
+library lists a material for children with special needs.
+
+Debian's chromium, headless, drives the live server (see the fixtures in conftest.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from qorgau.accounts.roles import Role
+from qorgau.accounts.tests.factories import TEST_PASSWORD, OrganisationFactory, user_with_role
+from qorgau.training import materials, surveys
+from qorgau.training.models import Survey, SurveyResponse
+from qorgau.training.tests.factories import EventFactory, RegistrationFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _production_settings(settings):
+    settings.QORGAU_REQUIRE_2FA = True
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+def _no_sideways_scrolling(page: Any) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
+
+
+def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_results(
+    live_server, reference_data, page, phone_page, screenshot
+):
+    osce = OrganisationFactory(name="OSCE Programme Office in Astana")
+    organiser = user_with_role(Role.TRAINING_ORGANISER, osce, username="zhanna")
+    today = timezone.localdate()
+    event = EventFactory(
+        organiser=osce,
+        title="Балалар саудасының құрбандарын анықтау",
+        city="Павлодар",
+        starts_on=today - timedelta(days=1),
+        ends_on=today,
+    )
+    survey = surveys.survey_prepare(actor=organiser, event=event, kind=Survey.Kind.FEEDBACK)
+    for point in (5, 4, 4):
+        answers = {
+            f"q{q.pk}": str(point) if q.kind == "likert" else "Кейстерді топпен шешу"
+            for q in survey.questions.all()
+        }
+        surveys.survey_submit(
+            survey=survey,
+            registration=RegistrationFactory(event=event),
+            raw_answers=answers,
+            language="kk",
+        )
+    RegistrationFactory(event=event, personal_code="KX4P7Q2M", language="kk")
+
+    # --- the participant, on a phone, in Kazakh ------------------------------------------
+    phone = phone_page
+    path = surveys.survey_url(survey).split("/t/", 1)[1]
+    phone.goto(f"{live_server.url}/t/{path}")
+    phone.get_by_role("button", name="Қазақ").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "kk")
+    phone.locator("input[name=identifier]").fill("KX4P-7Q2M")
+    phone.locator("form button.primary").click()
+    expect(phone.locator(".survey-form")).to_be_visible()
+    questions = list(survey.questions.all())
+    # Send without the first answer: the form says which question needs it.
+    for question in questions[1:]:
+        if question.kind == "likert":
+            phone.locator(f"input[name=q{question.pk}][value='4']").check()
+    phone.locator(".survey-form button.primary").click()
+    expect(phone.locator(f"#q{questions[0].pk} .error")).to_be_visible()
+    phone.locator(f"input[name=q{questions[0].pk}][value='5']").check()
+    open_question = next(q for q in questions if q.kind == "open")
+    phone.locator(f"textarea[name=q{open_question.pk}]").fill("Индикаторлар тізімі")
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "survey-kk-360px")
+    phone.locator(".survey-form button.primary").click()
+    expect(phone.locator("#answered")).to_be_visible()
+    screenshot(phone, "survey-answered-kk-360px")
+    assert SurveyResponse.objects.filter(survey=survey).count() == 4
+    assert not SurveyResponse.objects.filter(registration__isnull=False).exists()
+
+    # --- the organiser reads the results --------------------------------------------------
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill("zhanna")
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    page.goto(f"{live_server.url}/training/surveys/{survey.pk}/results/")
+    expect(page.locator("svg.survey-chart")).to_be_visible()
+    expect(page.locator("#likert-table tbody tr")).to_have_count(
+        sum(1 for q in questions if q.kind == "likert")
+    )
+    expect(page.get_by_text("Индикаторлар тізімі")).to_be_visible()
+    screenshot(page, "survey-results-desktop")
+
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(f"{live_server.url}/training/surveys/{survey.pk}/results/")
+    expect(phone.locator("svg.survey-chart")).to_be_visible()
+    screenshot(phone, "survey-results-kk-360px")
+    phone.goto(f"{live_server.url}/training/events/{event.pk}/surveys/")
+    expect(phone.locator("#survey-feedback .qr-large svg")).to_be_visible()
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "surveys-organiser-kk-360px")
+
+
+def test_the_library_finds_materials_for_children_with_special_needs_on_a_phone(
+    live_server, reference_data, phone_page, screenshot
+):
+    publisher = OrganisationFactory(name="ОО «Феминистская лига»")
+    easy = materials.material_create(
+        actor=None,
+        owner=publisher,
+        data=materials.MaterialData(
+            title="Қауіпсіз болайық: ерекше қажеттіліктері бар балаларға арналған брошюра",
+            kind="brochure",
+            topics=("vulnerable_groups",),
+            sectors=("education", "social"),
+            for_special_needs=True,
+            is_public=True,
+        ),
+    )
+    materials.material_version_add(
+        actor=None,
+        material=easy,
+        language="kk",
+        format="easy_read",
+        external_url="https://www.unicef.org/kazakhstan/",
+    )
+    materials.material_create(
+        actor=None,
+        owner=publisher,
+        data=materials.MaterialData(
+            title="Handbook for investigators", kind="handbook", is_public=True
+        ),
+    )
+
+    phone = phone_page
+    phone.goto(f"{live_server.url}/training/materials/")
+    phone.get_by_role("button", name="Қазақ").click()
+    phone.locator("input[name=special_needs]").check()
+    phone.locator("form[role=search] button.primary").click()
+    expect(phone.locator("#materials > li")).to_have_count(1)
+    expect(phone.locator("#materials").get_by_text("Оңай оқылатын").first).to_be_visible()
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "library-kk-360px")
+    phone.locator("#materials h2 a").click()
+    expect(phone.locator("#current-versions")).to_contain_text("Оңай оқылатын")
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "material-kk-360px")
