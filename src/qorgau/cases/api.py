@@ -177,3 +177,7 @@ def case_stage(request: HttpRequest, case_id: int, payload: StageIn) -> dict[str
     )
     case = selectors.access_case(user=user, workspace=workspace, pk=case_id, action="case.view")
     return _case_body(case)
+
+
+# Notes and documents live in their own module, on this router.
+from qorgau.cases import record_api  # noqa: E402, F401

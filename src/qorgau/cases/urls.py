@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.cases import views
+from qorgau.cases import record_views, views
 
 app_name = "cases"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("invitations/<int:pk>/", views.invitation_respond, name="invitation"),
     path("supervision/", views.supervision, name="supervision"),
+    path("<int:pk>/notes/", record_views.notes, name="notes"),
+    path("<int:pk>/documents/", record_views.documents, name="documents"),
+    path("documents/<int:pk>/", record_views.document_download, name="document_download"),
+    path("documents/<int:pk>/withdraw/", record_views.document_withdraw, name="document_withdraw"),
 ]
