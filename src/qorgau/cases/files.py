@@ -90,9 +90,7 @@ def safe_filename(name: str, kind: FileKind) -> str:
     letters of any script kept, and the extension of what the file really is."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name)
-    name = _SPACES.sub(" ", name).strip(" ._")
-    stem = name.rsplit(".", 1)[0] if extension_of(name) else name
-    stem = stem.strip(" ._")[: MAX_NAME - 6] or "document"
     ext = extension_of(name)
+    stem = name[: -(len(ext) + 1)] if ext else name
+    stem = _SPACES.sub(" ", _UNSAFE.sub("_", stem)).strip(" ._")[: MAX_NAME - 6] or "document"
     return f"{stem}.{ext if ext in kind.extensions else kind.extensions[0]}"
