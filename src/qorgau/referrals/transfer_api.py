@@ -135,7 +135,7 @@ def _transfer(request: HttpRequest, pk: int, action: str) -> Transfer:
     )
 
 
-@router.post("/transfers", response={201: TransferOut}, tags=["transfers"])
+@router.post("/transfers/", response={201: TransferOut}, tags=["transfers"])
 def transfer_request(request: HttpRequest, payload: TransferIn) -> tuple[int, dict[str, Any]]:
     """Offer a case to another organisation with a handover note; the same idempotency key
     offers it once. The case stays with the sender until the receiver accepts."""
