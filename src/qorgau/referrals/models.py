@@ -175,7 +175,7 @@ class Transfer(WorkspaceScopedModel):
         "accounts.Organisation",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("from"),
+        verbose_name=_("transferred from"),
     )
     from_region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
     from_manager = models.ForeignKey(
@@ -185,7 +185,7 @@ class Transfer(WorkspaceScopedModel):
         "accounts.Organisation",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("to"),
+        verbose_name=_("transferred to"),
     )
     handover_note = models.TextField(_("handover note"))
     keep_access = models.BooleanField(
