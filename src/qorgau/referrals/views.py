@@ -112,6 +112,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "incoming": [selectors.provider_view(referral) for referral in incoming.object_list],
         "incoming_page": incoming,
         "outgoing_page": outgoing,
+        "perms_transfer_inbox": can(user, "transfer.inbox"),
     }
     return render(request, "referrals/inbox.html", context)
 
