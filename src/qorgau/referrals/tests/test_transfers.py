@@ -233,6 +233,7 @@ def test_transfer_and_referral_lists_run_constant_queries(
     almaty,
     almaty_manager,
     shelter,
+    provider_staff,
     page,
     django_assert_num_queries,
 ):
@@ -261,7 +262,11 @@ def test_transfer_and_referral_lists_run_constant_queries(
 
     add(3)
     url = reverse(page)
-    viewers = [supervisor, almaty_manager] if page == "referrals:transfers" else [supervisor]
+    viewers = {
+        "referrals:transfers": [supervisor, almaty_manager],
+        "referrals:inbox": [supervisor, provider_staff],
+        "referrals:overdue": [supervisor],
+    }[page]
     counts = {}
     for user in viewers:
         client.force_login(user)
