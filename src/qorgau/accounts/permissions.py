@@ -737,6 +737,13 @@ def case_lead_ids(organisation: Organisation) -> list[int]:
     )
 
 
+def case_taking_organisation_ids() -> Any:
+    """Active organisations with someone who may take a case over (a transfer's receivers)."""
+    return Membership.objects.filter(
+        role__in=CASE_LEAD_ROLES, is_active=True, user__is_active=True, organisation__is_active=True
+    ).values("organisation_id")
+
+
 @rule("transfer.request")
 def _transfer_request(user: AnyUser, obj: Any) -> bool:
     return isinstance(obj, Case) and bool(_roles_in(user, obj.organisation_id) & CASE_LEAD_ROLES)
@@ -746,9 +753,14 @@ def _transfer_request(user: AnyUser, obj: Any) -> bool:
 def _transfer_view(user: AnyUser, obj: Any) -> bool:
     if not _transfer(obj):
         return False
-    for organisation_id in (obj.to_organisation_id, obj.from_organisation_id):
-        if _roles_in(user, organisation_id) & CASE_LEAD_ROLES:
-            return True
+    if _roles_in(user, obj.from_organisation_id) & CASE_LEAD_ROLES:
+        return True
+    # The receiver reads the handover while it is offered and once it took the case; a
+    # declined or cancelled offer is no business of theirs any more.
+    if obj.status in ("requested", "accepted") and (
+        _roles_in(user, obj.to_organisation_id) & CASE_LEAD_ROLES
+    ):
+        return True
     return _case_view(user, obj.case)
 
 

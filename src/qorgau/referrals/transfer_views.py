@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qorgau.accounts.models import Organisation, User
-from qorgau.accounts.permissions import can, case_lead_ids
+from qorgau.accounts.permissions import can, case_lead_ids, case_taking_organisation_ids
 from qorgau.cases import record_selectors, record_services
 from qorgau.cases import selectors as case_selectors
 from qorgau.cases.models import CaseDocument, Confidentiality
@@ -49,7 +49,7 @@ def _attach(form: ReasonForm | TransferForm | AcceptTransferForm, error: Validat
 
 def receiving_organisations(case_organisation_id: int) -> object:
     return (
-        Organisation.objects.filter(is_active=True)
+        Organisation.objects.filter(is_active=True, pk__in=case_taking_organisation_ids())
         .exclude(pk=case_organisation_id)
         .select_related("region")
         .order_by("name")

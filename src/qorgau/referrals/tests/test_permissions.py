@@ -69,6 +69,7 @@ transfer.request        team-org             .  .  .  .  .  .  .  .  .  .  .  . 
 transfer.request        other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 transfer.view           sender-org           .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
 transfer.view           receiver-org         .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.view           answered@receiver-org .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 transfer.view           team-org             .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
 transfer.view           other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 transfer.respond        receiver-org         .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
