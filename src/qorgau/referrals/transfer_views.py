@@ -135,8 +135,12 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     user = _me(request)
     transfer = transfer_selectors.access_transfer(
-        user=user, workspace=_workspace(request), pk=pk, action="transfer.respond"
+        user=user, workspace=_workspace(request), pk=pk, action="transfer.view"
     )
+    if transfer.status == Transfer.Status.ACCEPTED and transfer.responded_by_id == user.pk:
+        return redirect("cases:detail", pk=transfer.case_id)  # a double click
+    if not can(user, "transfer.respond", transfer):
+        raise PermissionDenied
     managers = User.objects.filter(pk__in=case_lead_ids(transfer.to_organisation))
     form = AcceptTransferForm(request.POST, managers=managers)
     if form.is_valid():
