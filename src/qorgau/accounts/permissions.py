@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from qorgau.accounts.models import ApiToken, Membership, Organisation, User
 from qorgau.accounts.roles import Role
-from qorgau.cases.models import Case, Child, TeamMember
+from qorgau.cases.models import Case, CaseDocument, CaseNote, Child, Confidentiality, TeamMember
 from qorgau.core.models import Workspace, WorkspaceMember
 from qorgau.screening.models import Alert, Identification, Screening
 from qorgau.training.models import Event as TrainingEvent
@@ -822,3 +822,207 @@ def _case_service_view(user: AnyUser, obj: Any) -> bool:
 @rule("case.service.inbox")
 def _case_service_inbox(user: AnyUser, obj: Any) -> bool:
     return bool(roles_of(user) & REFERRAL_PROVIDER_ROLES)
+
+
+# --- case records: notes, documents, transfers --------------------------------------------
+# Notes and documents carry a confidentiality level. "team": everyone who sees the case;
+# "organisation": those who see the case and work for the organisation the writer wrote for;
+# "restricted": the case's responsible case manager and its organisation's supervisors. The
+# writer always reads what they wrote (while they see the case). Everyone who sees the case adds
+# notes and documents. A withdrawn or replaced document stays listed; its file is downloaded only
+# by the case's case managers and supervisors or its uploader. A referral's provider sees no
+# note, and only the current team-level documents the sender attached to that referral (while it
+# is not declined or cancelled). Transfers: the case's case managers and supervisors hand the
+# case over; the receiving organisation's case managers and supervisors read the handover and
+# accept or decline. Grids: cases/tests/test_permissions.py, referrals/tests/test_permissions.py.
+def restricted_reader(user: AnyUser, case: Case) -> bool:
+    """The responsible case manager, or a supervisor of the case's organisation."""
+    if Grant(case.organisation_id, Role.SUPERVISOR) in grants(user):
+        return True
+    return case.manager_id == getattr(user, "pk", None) and bool(
+        _roles_in(user, case.organisation_id) & CASE_LEAD_ROLES
+    )
+
+
+def reads_level(
+    user: AnyUser, case: Case, *, level: str, organisation_id: int, author_id: int
+) -> bool:
+    """May someone who sees the case read a record of this level (written for this org)?"""
+    if author_id == getattr(user, "pk", None) or level == Confidentiality.TEAM:
+        return True
+    if level == Confidentiality.ORGANISATION:
+        return bool(_roles_in(user, organisation_id) & IDENTITY_ROLES)
+    return level == Confidentiality.RESTRICTED and restricted_reader(user, case)
+
+
+def acting_organisation_id(user: AnyUser, case: Case) -> int | None:
+    """The organisation a user writes for on a case: the owner, else their team organisation,
+    else the guardianship authority of the case's region."""
+    if _roles_in(user, case.organisation_id) & CASE_ROLES:
+        return case.organisation_id
+    identity = sorted({g.organisation_id for g in grants(user) if g.role in IDENTITY_ROLES})
+    team = (
+        TeamMember.objects.across_workspaces()
+        .filter(case_id=case.pk, organisation_id__in=identity, status=TeamMember.Status.ACCEPTED)
+        .order_by("organisation_id")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    if team is not None:
+        return team
+    guardianship = Organisation.objects.filter(
+        pk__in=organisation_ids_of(user, Role.GUARDIANSHIP_OFFICER),
+        region_id=case.region_id,
+        type__key="guardianship",
+        is_active=True,
+    ).values_list("pk", flat=True)
+    return min(guardianship, default=None)
+
+
+@rule("case.note.add", "case.document.upload")
+def _case_record_add(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Case) and _case_view(user, obj)
+
+
+@rule("case.note.view")
+def _case_note_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, CaseNote) or not _case_view(user, obj.case):
+        return False
+    return reads_level(
+        user,
+        obj.case,
+        level=obj.level,
+        organisation_id=obj.organisation_id,
+        author_id=obj.author_id,
+    )
+
+
+def _attached_for_provider(user: AnyUser, document: CaseDocument) -> bool:
+    from qorgau.referrals.models import ReferralDocument, Status
+
+    if not document.is_active or document.level != Confidentiality.TEAM:
+        return False
+    org_ids = [g.organisation_id for g in grants(user) if g.role in REFERRAL_PROVIDER_ROLES]
+    return bool(org_ids) and (
+        ReferralDocument.objects.across_workspaces()
+        .filter(document_id=document.pk, referral__provider_id__in=org_ids)
+        .exclude(referral__status__in=(Status.DECLINED, Status.CANCELLED))
+        .exists()
+    )
+
+
+def _reads_document(user: AnyUser, document: CaseDocument) -> bool:
+    return _case_view(user, document.case) and reads_level(
+        user,
+        document.case,
+        level=document.level,
+        organisation_id=document.organisation_id,
+        author_id=document.uploaded_by_id,
+    )
+
+
+@rule("case.document.view")
+def _case_document_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, CaseDocument):
+        return False
+    return _reads_document(user, obj) or _attached_for_provider(user, obj)
+
+
+@rule("case.document.download")
+def _case_document_download(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, CaseDocument):
+        return False
+    if obj.is_active:
+        return _case_document_view(user, obj)
+    return _reads_document(user, obj) and (
+        obj.uploaded_by_id == getattr(user, "pk", None)
+        or bool(_roles_in(user, obj.case.organisation_id) & CASE_LEAD_ROLES)
+    )
+
+
+@rule("case.document.withdraw")
+def _case_document_withdraw(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, CaseDocument) or not obj.is_active or not _reads_document(user, obj):
+        return False
+    return obj.uploaded_by_id == getattr(user, "pk", None) or bool(
+        _roles_in(user, obj.case.organisation_id) & CASE_LEAD_ROLES
+    )
+
+
+@rule("referral.attach_document")
+def _referral_attach(user: AnyUser, obj: Any) -> bool:
+    return (
+        _referral(obj)
+        and not obj.is_closed
+        and bool(_roles_in(user, obj.sender_organisation_id) & CASE_LEAD_ROLES)
+    )
+
+
+def _transfer(obj: Any) -> bool:
+    from qorgau.referrals.models import Transfer
+
+    return isinstance(obj, Transfer)
+
+
+def case_lead_ids(organisation: Organisation) -> list[int]:
+    """The people who may answer a transfer to this organisation (and become its manager)."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                organisation=organisation,
+                role__in=CASE_LEAD_ROLES,
+                is_active=True,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+    )
+
+
+def case_taking_organisation_ids() -> Any:
+    """Active organisations with someone who may take a case over (a transfer's receivers)."""
+    return Membership.objects.filter(
+        role__in=CASE_LEAD_ROLES, is_active=True, user__is_active=True, organisation__is_active=True
+    ).values("organisation_id")
+
+
+@rule("transfer.request")
+def _transfer_request(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Case) and bool(_roles_in(user, obj.organisation_id) & CASE_LEAD_ROLES)
+
+
+@rule("transfer.view")
+def _transfer_view(user: AnyUser, obj: Any) -> bool:
+    if not _transfer(obj):
+        return False
+    if _roles_in(user, obj.from_organisation_id) & CASE_LEAD_ROLES:
+        return True
+    # The receiver reads the handover while it is offered and once it took the case; a
+    # declined or cancelled offer is no business of theirs any more.
+    if obj.status in ("requested", "accepted") and (
+        _roles_in(user, obj.to_organisation_id) & CASE_LEAD_ROLES
+    ):
+        return True
+    return _case_view(user, obj.case)
+
+
+@rule("transfer.respond")
+def _transfer_respond(user: AnyUser, obj: Any) -> bool:
+    return (
+        _transfer(obj)
+        and obj.status == "requested"
+        and bool(_roles_in(user, obj.to_organisation_id) & CASE_LEAD_ROLES)
+    )
+
+
+@rule("transfer.cancel")
+def _transfer_cancel(user: AnyUser, obj: Any) -> bool:
+    return (
+        _transfer(obj)
+        and obj.status == "requested"
+        and bool(_roles_in(user, obj.from_organisation_id) & CASE_LEAD_ROLES)
+    )
+
+
+@rule("transfer.inbox")
+def _transfer_inbox(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & CASE_LEAD_ROLES)

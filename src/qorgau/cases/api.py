@@ -23,6 +23,7 @@ from qorgau.cases.schemas import (
     OpenFromIdentificationIn,
     StageIn,
 )
+from qorgau.cases.search import search_cases
 from qorgau.core.models import Workspace
 from qorgau.core.workspaces import real_workspace
 from qorgau.screening.selectors import access_identification
@@ -107,11 +108,15 @@ def case_list(
     request: HttpRequest, number: str = "", limit: int = 100, offset: int = 0
 ) -> dict[str, Any]:
     """Cases the caller may see: own organisations', team organisations', and a guardianship
-    authority's region. Filter by (part of) the case number."""
+    authority's region. ``number``: (part of) the case number, or the child's name in any
+    script (Жумабаев finds Zhumabayev)."""
     user = _user(request)
     if not can(user, "case.list"):
         raise PermissionDenied
-    cases = selectors.cases_visible_to(user=user, workspace=_workspace(request), number=number)
+    workspace = _workspace(request)
+    cases = search_cases(
+        selectors.cases_visible_to(user=user, workspace=workspace), workspace=workspace, text=number
+    )
     start, stop = _window(limit, offset)
     return {"items": [_summary(case) for case in cases[start:stop]], "count": cases.count()}
 
@@ -177,3 +182,7 @@ def case_stage(request: HttpRequest, case_id: int, payload: StageIn) -> dict[str
     )
     case = selectors.access_case(user=user, workspace=workspace, pk=case_id, action="case.view")
     return _case_body(case)
+
+
+# Notes and documents live in their own module, on this router.
+from qorgau.cases import record_api  # noqa: E402, F401

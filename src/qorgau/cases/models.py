@@ -366,5 +366,92 @@ class CaseNotification(WorkspaceScopedModel):
         return f"{self.kind} #{self.pk}"
 
 
+# --- notes and documents ------------------------------------------------------------------
+class Confidentiality(models.TextChoices):
+    """Who, among those who see the case, reads a note or a document (rules: permissions.py)."""
+
+    TEAM = "team", _("Case team")
+    ORGANISATION = "organisation", _("Own organisation only")
+    RESTRICTED = "restricted", _("Case manager and supervisors only")
+
+
+class CaseNote(WorkspaceScopedModel):
+    """A note on a case. Notes are never edited or deleted: a correction is a new note."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The organisation the author wrote for (the one "own organisation only" means).
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(
+        _("who may read it"),
+        max_length=12,
+        choices=Confidentiality.choices,
+        default=Confidentiality.TEAM,
+    )
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["workspace", "case", "level"])]
+
+    def __str__(self) -> str:
+        return f"note #{self.pk}"
+
+
+class CaseDocument(WorkspaceScopedModel):
+    """An uploaded file, kept in private storage under a random name; never deleted silently."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Current")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUPERSEDED = "superseded", _("Replaced")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    level = models.CharField(
+        _("who may read it"),
+        max_length=12,
+        choices=Confidentiality.choices,
+        default=Confidentiality.TEAM,
+    )
+    original_name = models.CharField(_("file name"), max_length=150)
+    storage_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["workspace", "case", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
 # The child's care (assessments, plan, closure, follow-up) lives in its own module.
 from qorgau.cases import models_care  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.cases import views, views_care
+from qorgau.cases import record_views, views, views_care
 
 app_name = "cases"
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path("closures/<int:pk>/finish/", views_care.follow_up_finish, name="follow_up_finish"),
     path("visits/<int:pk>/", views_care.visit_record, name="visit"),
     path("<int:pk>/reopen/", views_care.case_reopen, name="reopen"),
+    path("<int:pk>/notes/", record_views.notes, name="notes"),
+    path("<int:pk>/documents/", record_views.documents, name="documents"),
+    path("documents/<int:pk>/", record_views.document_download, name="document_download"),
+    path("documents/<int:pk>/withdraw/", record_views.document_withdraw, name="document_withdraw"),
 ]

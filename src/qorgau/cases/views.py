@@ -32,6 +32,7 @@ from qorgau.cases.forms import (
     WithdrawForm,
 )
 from qorgau.cases.models import NEXT_STAGES, Case, Stage
+from qorgau.cases.search import search_cases
 from qorgau.cases.services import ChildInput, FamilyInput, NameInput
 from qorgau.core.models import Workspace
 from qorgau.screening.selectors import access_identification
@@ -114,8 +115,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not can(user, "case.list"):
         raise PermissionDenied
     workspace = _workspace(request)
-    number = request.GET.get("number", "")[:32]
-    cases = selectors.cases_visible_to(user=user, workspace=workspace, number=number)
+    number = request.GET.get("number", "")[:100]
+    cases = search_cases(
+        selectors.cases_visible_to(user=user, workspace=workspace),
+        workspace=workspace,
+        text=number,
+    )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -199,6 +199,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "uploads"  # outside the web root; files are served through checked views
+# Case documents: private storage under MEDIA_ROOT/private (no URL), random names, size limit.
+STORAGES["private"] = {"BACKEND": "qorgau.cases.storage.PrivateStorage"}
+QORGAU_DOCUMENT_MAX_BYTES = env_int("QORGAU_DOCUMENT_MAX_MB", 20) * 1024 * 1024
 # The demo serves static files straight from the package so it needs no collectstatic step.
 WHITENOISE_USE_FINDERS = DEBUG or DEMO
 if DEBUG or DEMO:

@@ -18,7 +18,7 @@ from qorgau.core.workspaces import real_workspace
 from qorgau.directory.models import ServiceType
 from qorgau.referrals import selectors, services
 from qorgau.referrals.models import Referral
-from qorgau.referrals.schemas import ReasonIn, ReferralOut, SendIn
+from qorgau.referrals.schemas import ReasonIn, ReferralOut, ReferralPage, SendIn
 
 router = Router(tags=["referrals"])
 
@@ -68,38 +68,53 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _body(user, referral)
 
 
-@router.get("/incoming", response=list[ReferralOut])
-def incoming(request: HttpRequest) -> list[dict[str, Any]]:
-    """Referrals to the caller's provider organisations: the minimum only."""
-    views = selectors.incoming(user=_user(request), workspace=_workspace(request))
-    return [
-        {
-            "id": view.pk,
-            "status": view.status,
-            "service_type": view.service_type,
-            "initials": view.initials,
-            "age_band": view.age_band,
-            "languages": view.languages,
-            "needs": view.needs,
-            "sender_organisation": view.sender_organisation,
-            "sender_name": view.sender_name,
-            "sender_email": view.sender_email,
-            "respond_by": view.respond_by,
-            "complete_by": view.complete_by,
-            "decline_reason": view.decline_reason,
-            "outcome": view.outcome,
-            "is_overdue": view.is_overdue,
-        }
-        for view in views
-    ]
+MAX_LIMIT = 100
 
 
-@router.get("/outgoing", response=list[ReferralOut])
-def outgoing(request: HttpRequest) -> list[dict[str, Any]]:
+def _window(limit: int, offset: int) -> tuple[int, int]:
+    return max(offset, 0), max(offset, 0) + min(max(limit, 1), MAX_LIMIT)
+
+
+@router.get("/incoming", response=ReferralPage)
+def incoming(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Referrals to the caller's provider organisations: the minimum only. Paginated."""
+    referrals = selectors.incoming_referrals(user=_user(request), workspace=_workspace(request))
+    start, stop = _window(limit, offset)
+    items = []
+    for referral in referrals[start:stop]:
+        view = selectors.provider_view(referral)
+        items.append(
+            {
+                "id": view.pk,
+                "status": view.status,
+                "service_type": referral.service_type.key,
+                "initials": view.initials,
+                "age_band": view.age_band,
+                "languages": view.languages,
+                "needs": view.needs,
+                "sender_organisation": view.sender_organisation,
+                "sender_name": view.sender_name,
+                "sender_email": view.sender_email,
+                "respond_by": view.respond_by,
+                "complete_by": view.complete_by,
+                "decline_reason": view.decline_reason,
+                "outcome": view.outcome,
+                "is_overdue": view.is_overdue,
+            }
+        )
+    return {"items": items, "count": referrals.count()}
+
+
+@router.get("/outgoing", response=ReferralPage)
+def outgoing(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Referrals sent by the caller's organisations, with their case. Paginated."""
     user = _user(request)
-    workspace = _workspace(request)
-    referrals = selectors.outgoing(user=user, workspace=workspace)
-    return [_body(user, referral) for referral in selectors.with_child(referrals)]
+    referrals = selectors.with_child(selectors.outgoing(user=user, workspace=_workspace(request)))
+    start, stop = _window(limit, offset)
+    return {
+        "items": [_body(user, referral) for referral in referrals[start:stop]],
+        "count": referrals.count(),
+    }
 
 
 @router.post("/", response={201: ReferralOut})
@@ -172,3 +187,7 @@ def cancel(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[st
         actor=_user(request), referral=_referral(request, referral_id), reason=payload.reason
     )
     return _detail(request, referral_id)
+
+
+# Transfers and the documents shared with a provider live in their own module, on this router.
+from qorgau.referrals import transfer_api  # noqa: E402, F401

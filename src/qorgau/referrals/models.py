@@ -133,3 +133,93 @@ class Escalation(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return f"{self.deadline} overdue on {self.referral_id}"
+
+
+class ReferralDocument(WorkspaceScopedModel):
+    """A case document the sender chose to share with the referral's provider (only these)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "cases.CaseDocument", on_delete=models.PROTECT, related_name="referral_attachments"
+    )
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "document"], name="referrals_attachment_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"document {self.document_id} on referral {self.referral_id}"
+
+
+class Transfer(WorkspaceScopedModel):
+    """Handing a case over to another organisation (and maybe region), which accepts or not."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    idempotency_key = models.UUIDField(unique=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="transfers", verbose_name=_("case")
+    )
+    from_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("transferred from"),
+    )
+    from_region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    from_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("transferred to"),
+    )
+    handover_note = models.TextField(_("handover note"))
+    keep_access = models.BooleanField(
+        _("keep our organisation on the case team (read only)"), default=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    new_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    class Meta:
+        verbose_name = _("case transfer")
+        verbose_name_plural = _("case transfers")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["workspace", "to_organisation", "status"]),
+            models.Index(fields=["workspace", "from_organisation", "status"]),
+        ]
+        constraints = [
+            # One open transfer per case at a time.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="requested"),
+                name="referrals_one_open_transfer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer #{self.pk}"

@@ -48,3 +48,8 @@ class CaseLink(Schema):
 
 
 ReferralOut.model_rebuild()
+
+
+class ReferralPage(Schema):
+    items: list[ReferralOut]
+    count: int

@@ -57,11 +57,15 @@ def case_referrals(*, user: User, case: Case) -> list[Referral]:
     return list(_with_escalations(_base(case.workspace).filter(case=case)))
 
 
+def incoming_referrals(*, user: User, workspace: Workspace) -> QuerySet[Referral]:
+    """Referrals to the user's provider organisations (show them only as ``provider_view``)."""
+    org_ids = _org_ids(user, REFERRAL_PROVIDER_ROLES)
+    return _with_escalations(with_child(_base(workspace).filter(provider_id__in=org_ids)))
+
+
 def incoming(*, user: User, workspace: Workspace) -> list[ProviderView]:
     """Referrals to the user's provider organisations, as the provider may see them."""
-    org_ids = _org_ids(user, REFERRAL_PROVIDER_ROLES)
-    referrals = _with_escalations(with_child(_base(workspace).filter(provider_id__in=org_ids)))
-    return [provider_view(referral) for referral in referrals]
+    return [provider_view(r) for r in incoming_referrals(user=user, workspace=workspace)]
 
 
 def outgoing(*, user: User, workspace: Workspace) -> QuerySet[Referral]:
@@ -70,7 +74,7 @@ def outgoing(*, user: User, workspace: Workspace) -> QuerySet[Referral]:
     return _with_escalations(_base(workspace).filter(sender_organisation_id__in=org_ids))
 
 
-def overdue(*, user: User, workspace: Workspace) -> list[Referral]:
+def overdue(*, user: User, workspace: Workspace) -> QuerySet[Referral]:
     """Every referral of the user's supervised organisations with an open escalation."""
     org_ids = _org_ids(user, frozenset({Role.SUPERVISOR}))
     open_escalations = Escalation.objects.in_workspace(workspace).filter(resolved_at__isnull=True)
@@ -81,7 +85,7 @@ def overdue(*, user: User, workspace: Workspace) -> list[Referral]:
         .prefetch_related(Prefetch("escalations", queryset=open_escalations, to_attr="open"))
         .order_by("respond_by", "pk")
     )
-    return list(referrals)
+    return referrals
 
 
 def referral_for(*, user: User, workspace: Workspace, pk: int) -> Referral:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from qorgau.accounts.models import Organisation, User
 from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
-from qorgau.cases.models import Case, ConsentPurpose, Stage
+from qorgau.cases.models import Case, CaseDocument, Confidentiality, ConsentPurpose, Stage
 from qorgau.cases.services import require_consent
 from qorgau.core.models import Workspace
 from qorgau.directory.models import ProviderService, ServiceType
@@ -28,6 +28,7 @@ from qorgau.referrals.models import (
     Deadline,
     Escalation,
     Referral,
+    ReferralDocument,
     ReferralEvent,
     Status,
 )
@@ -303,3 +304,39 @@ def escalate_overdue(*, workspace: Workspace, now: datetime | None = None) -> li
         ids = [escalation.pk for escalation in created]
         transaction.on_commit(lambda: send_escalation_emails.enqueue(escalation_ids=ids))
     return created
+
+
+# --- documents shared with the provider ---------------------------------------------------
+@transaction.atomic
+def referral_attach_document(
+    *, actor: User, referral: Referral, document: CaseDocument
+) -> ReferralDocument:
+    """Share one current, team-level case document with the referral's provider (only it)."""
+    if not can(actor, "referral.attach_document", referral):
+        raise PermissionDenied(_("You may not share documents on this referral."))
+    if document.case_id != referral.case_id:
+        raise ValidationError({"document": _("Choose a document of this referral's case.")})
+    if not document.is_active:
+        raise ValidationError({"document": _("This document was withdrawn or replaced.")})
+    if document.level != Confidentiality.TEAM:
+        raise ValidationError(
+            {
+                "document": _(
+                    "Only documents the whole case team may read can be shared with a provider."
+                )
+            }
+        )
+    attachment, created = ReferralDocument.objects.in_workspace(referral.workspace).get_or_create(
+        referral=referral,
+        document=document,
+        defaults={"workspace": referral.workspace, "attached_by": actor},
+    )
+    if created:
+        record(
+            actor=actor,
+            action="referral.attach_document",
+            target=referral,
+            organisation=referral.sender_organisation,
+            details={"case": referral.case_id, "document": document.pk},
+        )
+    return attachment

@@ -61,3 +61,40 @@ def send_escalation_emails(*, escalation_ids: list[int]) -> int:
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]))
     send_mass_mail(messages, fail_silently=False)
     return len(messages)
+
+
+@task()
+def send_transfer_emails(*, transfer_id: int, organisation_id: int, kind: str) -> int:
+    """Tell an organisation's case managers and supervisors of a transfer; names no child."""
+    link = settings.QORGAU_SITE_URL.rstrip("/") + reverse("referrals:transfers")
+    people = (
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            role__in=(Role.CASE_MANAGER, Role.SUPERVISOR),
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    messages = []
+    seen: set[int] = set()
+    for membership in people:
+        if membership.user_id in seen:
+            continue
+        seen.add(membership.user_id)
+        with translation.override(membership.user.language or settings.LANGUAGE_CODE):
+            subjects = {
+                "transfer_requested": _("Qorgau: a case is offered to your organisation"),
+                "transfer_accepted": _("Qorgau: your case transfer was accepted"),
+                "transfer_declined": _("Qorgau: your case transfer was declined"),
+                "transfer_cancelled": _("Qorgau: a case transfer to you was cancelled"),
+            }
+            subject = subjects.get(kind, _("Qorgau: a case transfer changed"))
+            body = _(
+                "A case transfer concerning your organisation needs your attention or has "
+                "been answered. Open the transfers page in Qorgau: %(path)s"
+            ) % {"path": link}
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]))
+    send_mass_mail(messages, fail_silently=False)
+    return len(messages)

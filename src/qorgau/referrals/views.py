@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,9 +22,12 @@ from qorgau.cases import selectors as case_selectors
 from qorgau.cases.services import ConsentRequired
 from qorgau.core.models import Workspace
 from qorgau.directory.models import ServiceType
-from qorgau.referrals import selectors, services
-from qorgau.referrals.forms import OutcomeForm, ReasonForm, SendForm
+from qorgau.referrals import selectors, services, transfer_selectors
+from qorgau.referrals.forms import AttachDocumentForm, OutcomeForm, ReasonForm, SendForm
 from qorgau.referrals.models import Referral
+from qorgau.referrals.transfer_views import shareable_documents
+
+PAGE_SIZE = 20
 
 
 def _me(request: HttpRequest) -> User:
@@ -98,9 +102,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not (can(user, "referral.inbox") or can(user, "case.list")):
         raise PermissionDenied
     workspace = _workspace(request)
+    incoming = Paginator(
+        selectors.incoming_referrals(user=user, workspace=workspace), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    outgoing = Paginator(selectors.outgoing(user=user, workspace=workspace), PAGE_SIZE).get_page(
+        request.GET.get("sent")
+    )
     context = {
-        "incoming": selectors.incoming(user=user, workspace=workspace),
-        "outgoing": list(selectors.outgoing(user=user, workspace=workspace)),
+        "incoming": [selectors.provider_view(referral) for referral in incoming.object_list],
+        "incoming_page": incoming,
+        "outgoing_page": outgoing,
+        "perms_transfer_inbox": can(user, "transfer.inbox"),
     }
     return render(request, "referrals/inbox.html", context)
 
@@ -111,7 +123,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if not can(user, "referral.overdue"):
         raise PermissionDenied
     referrals = selectors.overdue(user=user, workspace=_workspace(request))
-    return render(request, "referrals/overdue.html", {"referrals": referrals})
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/overdue.html", {"page": page})
 
 
 def _detail_context(user: User, referral: Referral) -> dict[str, object]:
@@ -124,6 +137,12 @@ def _detail_context(user: User, referral: Referral) -> dict[str, object]:
         "may_respond": can(user, "referral.respond", referral),
         "may_cancel": can(user, "referral.cancel", referral),
         "status": referral.status,
+        "documents": transfer_selectors.referral_documents(user=user, referral=referral),
+        "attach_form": AttachDocumentForm(
+            documents=shareable_documents(user=user, referral=referral)
+        )
+        if can(user, "referral.attach_document", referral)
+        else None,
     }
 
 

@@ -23,17 +23,20 @@ Written out by hand on purpose: a change to the policy has to be made here too, 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from qorgau.accounts.models import Organisation, Region, User
 from qorgau.accounts.permissions import can, known_actions
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import RegionFactory, UserFactory, user_with_role
-from qorgau.cases.models import Case, TeamMember
+from qorgau.cases.models import Case, CaseDocument, CaseNote, Confidentiality, TeamMember
 from qorgau.cases.models_care import PlanService
 from qorgau.cases.tests.factories import (
     AssistancePlanFactory,
@@ -42,6 +45,9 @@ from qorgau.cases.tests.factories import (
     PlanServiceFactory,
     TeamMemberFactory,
 )
+from qorgau.directory.tests.factories import ServiceTypeFactory
+from qorgau.referrals.models import Referral, ReferralDocument
+from qorgau.referrals.models import Status as ReferralStatus
 from qorgau.screening.tests.factories import organisation_of_type
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +161,79 @@ def _parse(grid: str) -> list[Cell]:
     return cells
 
 
-CELLS = _parse(GRID)
+# Notes and documents (ADR 0013). Targets are "<record>@<case>"; the case is own, team or
+# guardianship (own-org, team-org, guardianship-here above), other (other-org), or provider:
+# another organisation's case with a referral to the person's organisation.
+# Records (written by a colleague of the case's organisation unless it says otherwise):
+#   team / org / restricted   a note or document of that confidentiality level
+#   org-ours                  organisation level, written for the person's own (team) org
+#   restricted-managed        restricted, on a case the person is the case manager of
+#   restricted-mine / mine    written by the person themself (restricted / team level)
+#   withdrawn / withdrawn-mine  a withdrawn document (by a colleague / by the person)
+#   shared                    a team-level document the sender attached to the referral
+#   shared-restricted         ... a restricted one (the service refuses this; the rule too)
+#   shared-declined           ... attached to a referral the provider declined
+RECORD_GRID = """
+action                 target                     -- FL CM SU IN PR PS GO RC NC TR EX TO DO AU OA SA
+case.note.add          @own                       .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.note.add          @team                      .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.note.add          @guardianship              .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.note.add          @provider                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.add          @other                     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         team@own                   .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.note.view         team@team                  .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.note.view         team@guardianship          .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.note.view         team@provider              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         team@other                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         org@own                    .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.note.view         org@team                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         org@guardianship           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         org-ours@team              .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.note.view         restricted@own             .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         restricted-managed@own     .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         restricted@team            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         restricted@guardianship    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.note.view         restricted-mine@team       .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.upload   @own                       .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.document.upload   @team                      .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.upload   @guardianship              .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.document.upload   @provider                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.upload   @other                     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     team@own                   .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.document.view     team@team                  .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.view     team@guardianship          .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.document.view     team@provider              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     team@other                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     org@own                    .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.document.view     org@team                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     org-ours@team              .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.view     restricted@own             .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     restricted-managed@own     .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     restricted@team            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     withdrawn@team             .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.view     shared@provider            .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .
+case.document.view     shared-restricted@provider .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.view     shared-declined@provider   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.download team@own                   .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.document.download team@team                  .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.download team@provider              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.download restricted@own             .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.download withdrawn@own              .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.download withdrawn@team             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.download withdrawn-mine@team        .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.download shared@provider            .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .
+case.document.download shared-declined@provider   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.withdraw team@own                   .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.withdraw team@team                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.withdraw mine@own                   .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+case.document.withdraw mine@team                  .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+case.document.withdraw withdrawn@own              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+case.document.withdraw shared@provider            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+"""
+
+BASE_CELLS = _parse(GRID)
+RECORD_CELLS = _parse(RECORD_GRID)
+CELLS = BASE_CELLS + RECORD_CELLS
 
 
 @dataclass
@@ -231,7 +309,9 @@ def test_the_grid_specifies_every_action_of_the_module():
     assert {cell.action for cell in CELLS} == module_actions
 
 
-@pytest.mark.parametrize("cell", CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in CELLS])
+@pytest.mark.parametrize(
+    "cell", BASE_CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in BASE_CELLS]
+)
 def test_it_follows_the_grid(cell: Cell):
     world = _world(cell.column, cell.target)
     target = _target(world, cell.action, cell.target)
@@ -241,7 +321,9 @@ def test_it_follows_the_grid(cell: Cell):
 
 def test_it_denies_an_anonymous_visitor_everything():
     world = _world("SU", "own-org")
-    targets = [(c.action, _target(world, c.action, c.target)) for c in CELLS if c.column == "SU"]
+    targets = [
+        (c.action, _target(world, c.action, c.target)) for c in BASE_CELLS if c.column == "SU"
+    ]
 
     assert [(a, t) for a, t in targets if can(AnonymousUser(), a, t)] == []
 
@@ -268,3 +350,104 @@ def test_it_denies_an_action_on_the_wrong_kind_of_object(action, make):
     world = _world("SU", "own-org")
 
     assert can(world.actor, action, make(world)) is False
+
+
+# --- notes and documents ------------------------------------------------------------------
+PLACES = {
+    "own": "own-org",
+    "team": "team-org",
+    "guardianship": "guardianship-here",
+    "provider": "provider-org",
+    "other": "other-org",
+}
+LEVELS = {
+    "org": Confidentiality.ORGANISATION,
+    "org-ours": Confidentiality.ORGANISATION,
+    "restricted": Confidentiality.RESTRICTED,
+    "restricted-managed": Confidentiality.RESTRICTED,
+    "restricted-mine": Confidentiality.RESTRICTED,
+    "shared-restricted": Confidentiality.RESTRICTED,
+}
+
+
+def _record_target(world: World, action: str, target: str) -> Any:
+    kind, _, short = target.partition("@")
+    place = PLACES[short]
+    if place == "provider-org":
+        case = _case(world, "other-org")
+        referral = Referral.objects.create(
+            workspace=case.workspace,
+            idempotency_key=uuid.uuid4(),
+            case=case,
+            sender_organisation=case.organisation,
+            sent_by=case.manager,
+            provider=world.workplace,
+            service_type=ServiceTypeFactory(),
+            reason="Needs shelter.",
+            respond_by=timezone.now() + timedelta(hours=4),
+            complete_by=timezone.now() + timedelta(days=14),
+            status=ReferralStatus.DECLINED if kind == "shared-declined" else ReferralStatus.SENT,
+        )
+    else:
+        case = _case(world, place)
+    if action in ("case.note.add", "case.document.upload"):
+        return case
+    if kind == "restricted-managed":
+        case.manager = world.actor
+        case.save(update_fields=["manager"])
+    mine = kind in ("mine", "restricted-mine", "withdrawn-mine")
+    if mine:
+        author, organisation = world.actor, world.workplace
+    elif kind == "org-ours":
+        author, organisation = user_with_role(Role.FRONT_LINE, world.workplace), world.workplace
+    else:
+        author = user_with_role(Role.CASE_MANAGER, case.organisation)
+        organisation = case.organisation
+    level = LEVELS.get(kind, Confidentiality.TEAM)
+    if action == "case.note.view":
+        return CaseNote.objects.create(
+            workspace=case.workspace,
+            case=case,
+            author=author,
+            organisation=organisation,
+            level=level,
+            text="A note.",
+        )
+    document = CaseDocument.objects.create(
+        workspace=case.workspace,
+        case=case,
+        title="Medical report",
+        level=level,
+        original_name="report.pdf",
+        storage_name=f"documents/{uuid.uuid4().hex}",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=author,
+        organisation=organisation,
+        status=CaseDocument.Status.WITHDRAWN
+        if kind.startswith("withdrawn")
+        else CaseDocument.Status.ACTIVE,
+    )
+    if kind.startswith("shared"):
+        ReferralDocument.objects.create(
+            workspace=case.workspace, referral=referral, document=document, attached_by=author
+        )
+    return document
+
+
+@pytest.mark.parametrize(
+    "cell", RECORD_CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in RECORD_CELLS]
+)
+def test_notes_and_documents_follow_the_grid(cell: Cell):
+    world = _world(cell.column, PLACES[cell.target.partition("@")[2]])
+    target = _record_target(world, cell.action, cell.target)
+
+    assert can(world.actor, cell.action, target) is cell.allowed
+
+
+def test_a_referral_s_provider_sees_no_note_at_any_level():
+    world = _world("CM", "provider-org")
+    for kind in ("team", "org", "restricted"):
+        note = _record_target(world, "case.note.view", f"{kind}@provider")
+        assert can(world.actor, "case.note.view", note) is False

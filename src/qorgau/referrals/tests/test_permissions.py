@@ -34,7 +34,7 @@ from qorgau.cases.models import Case
 from qorgau.cases.tests.factories import CaseFactory, ChildFactory, TeamMemberFactory
 from qorgau.cases.tests.test_permissions import COLUMNS, Cell, _parse
 from qorgau.directory.tests.factories import ServiceTypeFactory
-from qorgau.referrals.models import Referral
+from qorgau.referrals.models import Referral, Status, Transfer
 from qorgau.screening.tests.factories import organisation_of_type
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,26 @@ referral.inbox          -                    .  .  Y  Y  .  .  Y  .  .  .  .  . 
 referral.overdue        own                  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
 referral.overdue        other                .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 referral.overdue        -                    .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+referral.attach_document sender-org          .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+referral.attach_document closed@sender-org   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+referral.attach_document provider-org        .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+referral.attach_document other-org           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.request        own-org              .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.request        team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.request        other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.view           sender-org           .  Y  Y  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .
+transfer.view           receiver-org         .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.view           answered@receiver-org .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.view           team-org             .  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .
+transfer.view           other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.respond        receiver-org         .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.respond        answered@receiver-org .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.respond        sender-org           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.respond        other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.cancel         sender-org           .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.cancel         answered@sender-org  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.cancel         receiver-org         .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+transfer.inbox          -                    .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 CELLS: list[Cell] = _parse(GRID)
@@ -106,10 +126,52 @@ def _referral(sender: Organisation, provider: Organisation) -> Referral:
     )
 
 
+def _transfer(case: Case, to_organisation: Organisation, answered: bool) -> Transfer:
+    return Transfer.objects.create(
+        workspace=case.workspace,
+        idempotency_key=uuid.uuid4(),
+        case=case,
+        from_organisation=case.organisation,
+        from_region=case.region,
+        from_manager=case.manager,
+        to_organisation=to_organisation,
+        handover_note="The child is safe at an aunt's; school starts Monday.",
+        requested_by=case.manager,
+        status=Transfer.Status.DECLINED if answered else Transfer.Status.REQUESTED,
+    )
+
+
+def _transfer_target(world: World, action: str, target: str) -> Any:
+    sender, provider = world.others
+    if action == "transfer.request":
+        if target == "own-org":
+            return _case(world.workplace)
+        case = _case(sender)
+        if target == "team-org":
+            TeamMemberFactory(case=case, organisation=world.workplace)
+        return case
+    answered = target.startswith("answered@")
+    place = target.partition("@")[2] or target
+    if place == "sender-org":
+        return _transfer(_case(world.workplace), provider, answered)
+    if place == "receiver-org":
+        return _transfer(_case(sender), world.workplace, answered)
+    transfer = _transfer(_case(sender), provider, answered)
+    if place == "team-org":
+        TeamMemberFactory(case=transfer.case, organisation=world.workplace)
+    return transfer
+
+
 def _target(world: World, action: str, target: str) -> Any:
     sender, provider = world.others
     if target == "-":
         return None
+    if action.startswith("transfer."):
+        return _transfer_target(world, action, target)
+    if target == "closed@sender-org":
+        referral = _referral(world.workplace, provider)
+        referral.status = Status.COMPLETED
+        return referral
     if action == "referral.send":
         return _case(world.workplace if target == "own-org" else sender)
     if action == "referral.overdue":
@@ -126,7 +188,7 @@ def _target(world: World, action: str, target: str) -> Any:
 
 def test_the_grid_specifies_every_action_of_the_module():
     assert {cell.action for cell in CELLS} == {
-        a for a in known_actions() if a.startswith("referral.")
+        a for a in known_actions() if a.startswith(("referral.", "transfer."))
     }
 
 

@@ -170,7 +170,7 @@ def test_an_overdue_referral_escalates_once_and_stays_listed_until_resolved(
         referral = _send(manager, consented_case, pavlodar, shelter)
     with time_machine.travel(T0 + timedelta(hours=3), tick=False):
         assert escalate_overdue_referrals.call() == 0
-        assert overdue(user=supervisor, workspace=workspace) == []
+        assert list(overdue(user=supervisor, workspace=workspace)) == []
     with time_machine.travel(T0 + timedelta(hours=5), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             assert escalate_overdue_referrals.call() == 1
@@ -188,17 +188,17 @@ def test_an_overdue_referral_escalates_once_and_stays_listed_until_resolved(
     # Accepted late: the response escalation is resolved, and the list empties.
     with time_machine.travel(T0 + timedelta(days=3, hours=1), tick=False):
         services.referral_accept(actor=provider_staff, referral=referral)
-        assert overdue(user=supervisor, workspace=workspace) == []
+        assert list(overdue(user=supervisor, workspace=workspace)) == []
     # Not completed by complete_by: escalates again, for completion.
     with time_machine.travel(T0 + timedelta(days=15), tick=False):
         assert escalate_overdue_referrals.call() == 1
-        listed = overdue(user=supervisor, workspace=workspace)
+        listed = list(overdue(user=supervisor, workspace=workspace))
         assert [r.pk for r in listed] == [referral.pk]
         assert [e.deadline for e in listed[0].open] == ["complete"]  # type: ignore[attr-defined]
     with time_machine.travel(T0 + timedelta(days=16), tick=False):
         services.referral_complete(actor=provider_staff, referral=referral, outcome="Done.")
         assert escalate_overdue_referrals.call() == 0
-        assert overdue(user=supervisor, workspace=workspace) == []
+        assert list(overdue(user=supervisor, workspace=workspace)) == []
     escalations = Escalation.objects.in_workspace(workspace).filter(referral=referral)
     assert sorted(e.deadline for e in escalations) == ["complete", "respond"]
     assert all(e.resolved_at is not None for e in escalations)

@@ -229,7 +229,7 @@ def test_the_overdue_list_is_bounded_and_for_supervisors(
     add(4)
     with CaptureQueriesContext(connection) as many:
         response = client.get(OVERDUE)
-    assert len(response.context["referrals"]) == 5
+    assert len(response.context["page"].object_list) == 5
     assert len(many) == len(few)
 
 
