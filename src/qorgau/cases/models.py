@@ -59,6 +59,10 @@ class Child(WorkspaceScopedModel):
     guardian_relation = models.CharField(_("relation to the child"), max_length=100, blank=True)
     guardian_contact = models.CharField(_("contact"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Set when this record was merged into another (duplicate review); it is never deleted.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_children"
+    )
 
     class Meta:
         verbose_name = _("child")
@@ -362,3 +366,11 @@ class CaseNotification(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+# Duplicate review (pairs, scans, merges) lives in its own module; imported so Django sees it.
+from qorgau.cases.duplicate_models import (  # noqa: E402, F401
+    ChildMerge,
+    DuplicatePair,
+    DuplicateScan,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.cases import views
+from qorgau.cases import duplicate_views, views
 
 app_name = "cases"
 
@@ -20,4 +20,15 @@ urlpatterns = [
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("invitations/<int:pk>/", views.invitation_respond, name="invitation"),
     path("supervision/", views.supervision, name="supervision"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/scan/", duplicate_views.duplicate_scan_start, name="duplicate_scan_start"),
+    path("duplicates/scan/<int:pk>/", duplicate_views.duplicate_scan_status, name="duplicate_scan"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_pair, name="duplicate"),
+    path(
+        "duplicates/<int:pk>/not-duplicate/",
+        duplicate_views.duplicate_not_duplicate,
+        name="duplicate_not_duplicate",
+    ),
+    path("duplicates/<int:pk>/merge/", duplicate_views.duplicate_merge, name="duplicate_merge"),
+    path("merges/<int:pk>/unmerge/", duplicate_views.duplicate_unmerge, name="duplicate_unmerge"),
 ]
