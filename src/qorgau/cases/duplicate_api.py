@@ -163,7 +163,7 @@ def pair_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[st
     return {"items": [_pair(view) for view in views], "count": pairs.count()}
 
 
-@router.get("/{pair_id}", response=PairOut)
+@router.get("/{int:pair_id}", response=PairOut)
 def pair_detail(request: HttpRequest, pair_id: int) -> dict[str, Any]:
     user = _user(request)
     pair = duplicates.access_pair(
@@ -173,7 +173,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> dict[str, Any]:
     return _pair(view)
 
 
-@router.post("/{pair_id}/not-duplicate", response=PairOut)
+@router.post("/{int:pair_id}/not-duplicate", response=PairOut)
 def pair_not_duplicate(request: HttpRequest, pair_id: int) -> dict[str, Any]:
     """Two different children: the pair is remembered and does not return."""
     user = _user(request)
@@ -185,7 +185,7 @@ def pair_not_duplicate(request: HttpRequest, pair_id: int) -> dict[str, Any]:
     return _pair(view)
 
 
-@router.post("/{pair_id}/merge", response={201: MergeOut})
+@router.post("/{int:pair_id}/merge", response={201: MergeOut})
 def pair_merge(request: HttpRequest, pair_id: int, payload: MergeIn) -> tuple[int, dict[str, Any]]:
     """Merge the pair's other child into `keep`; send both versions you read (a 422 "stale" if
     either changed since)."""
@@ -204,7 +204,7 @@ def pair_merge(request: HttpRequest, pair_id: int, payload: MergeIn) -> tuple[in
     return 201, _merge(merge)
 
 
-@router.post("/merges/{merge_id}/unmerge", response=MergeOut)
+@router.post("/merges/{int:merge_id}/unmerge", response=MergeOut)
 def merge_undo(request: HttpRequest, merge_id: int) -> dict[str, Any]:
     """Undo a merge, restoring both records exactly as they were."""
     user = _user(request)
@@ -228,7 +228,7 @@ def scan_start(request: HttpRequest, payload: ScanIn) -> tuple[int, dict[str, An
     return 202, _scan(scan)
 
 
-@router.get("/scans/{scan_id}", response=ScanOut)
+@router.get("/scans/{int:scan_id}", response=ScanOut)
 def scan_detail(request: HttpRequest, scan_id: int) -> dict[str, Any]:
     scan = duplicates.access_scan(user=_user(request), workspace=_workspace(request), pk=scan_id)
     return _scan(scan)
