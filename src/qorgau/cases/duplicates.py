@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -43,8 +44,11 @@ from qorgau.linkage.matcher import MATCHER_VERSION, MatcherConfig, candidate_pai
 
 # A year either side of the estimate: ages are guessed, and years mistyped.
 BIRTH_YEAR_SLACK = 1
-# The lookup scores at most this many children sharing the most keys with the new one.
-MAX_CANDIDATES = 50
+# The lookup ranks at most MAX_BLOCKED children sharing the most keys with the new one, and
+# scores the best MAX_CANDIDATES of them with a compatible birth year.
+MAX_BLOCKED = 400
+MAX_CANDIDATES = 30
+REGISTER_SIZE_SECONDS = 600
 # A scan reads at most this many children of the organisation, and as many of others.
 MAX_SCAN_RECORDS = 20_000
 SCAN_CHUNK = 2_000
@@ -86,6 +90,17 @@ def _key_counts(workspace: Workspace, keys: list[str]) -> dict[str, int]:
     return {row["key"]: row["n"] for row in rows}
 
 
+def register_size(workspace: Workspace) -> int:
+    """Children in the workspace, for term frequencies; counted at most every ten minutes (an
+    estimate is all a frequency needs, and counting 200,000 rows costs more than the lookup)."""
+    key = f"qorgau:cases:register-size:{workspace.pk}"
+    size = cache.get(key)
+    if size is None:
+        size = Child.objects.in_workspace(workspace).count()
+        cache.set(key, size, REGISTER_SIZE_SECONDS)
+    return int(size)
+
+
 def possible_matches(
     *,
     user: User,
@@ -101,11 +116,12 @@ def possible_matches(
 ) -> list[PossibleMatch]:
     """Existing children who may be this one, scored by the linkage matcher.
 
-    Blocking in the database: one indexed query over ChildNameKey (workspace, key) picks the
-    children sharing a canonical key (a surname stem, or two keys) with a compatible birth year,
-    at most MAX_CANDIDATES of them; two more read them with their names, one counts how many
-    children carry each key (term frequencies) and one counts the records. The matcher's
-    Fellegi–Sunter weights then decide which are shown, with the reasons in words.
+    Blocking in the database, in at most six queries whatever the register's size: one over
+    the covering index of ChildNameKey ranks the children sharing a surname stem or two keys;
+    one keeps those with a compatible birth year; one reads the best MAX_CANDIDATES of them,
+    one their names; one counts how many children carry each key (term frequencies); one
+    counts the register (cached for ten minutes, so usually five). The
+    matcher's Fellegi–Sunter weights then decide which are shown, with the reasons in words.
     """
     wanted: dict[str, set[str]] = {}
     for name in names:
@@ -114,37 +130,44 @@ def possible_matches(
     if not wanted:
         return []
     interval = birth_interval(birth_date=birth_date, age_min=age_min, age_max=age_max, on=on)
-    rows = ChildNameKey.objects.in_workspace(workspace).filter(
-        key__in=list(wanted), child__merged_into__isnull=True
+    # 1. Children sharing keys, counted from the covering index alone (no join, no heap).
+    blocked = (
+        ChildNameKey.objects.in_workspace(workspace)
+        .filter(key__in=list(wanted))
+        .values("child_id")
+        .annotate(
+            keys=Count("key", distinct=True),
+            stems=Count("child_id", filter=Q(kind=ChildNameKey.Kind.SURNAME_STEM)),
+        )
+        .filter(Q(stems__gt=0) | Q(keys__gt=1))
+        .order_by("-keys", "-stems", "child_id")[:MAX_BLOCKED]
+    )
+    rank = {row["child_id"]: index for index, row in enumerate(blocked)}
+    rank.pop(exclude_child, None)
+    if not rank:
+        return []
+    # 2. Those of them with a compatible birth year, not merged away.
+    compatible = Child.objects.in_workspace(workspace).filter(
+        pk__in=list(rank), merged_into__isnull=True
     )
     if interval is not None:
         first, last = year_window(interval, BIRTH_YEAR_SLACK)
-        rows = rows.filter(
-            Q(child__birth_year_min__isnull=True)
-            | Q(child__birth_year_min__lte=last, child__birth_year_max__gte=first)
+        compatible = compatible.filter(
+            Q(birth_year_min__isnull=True) | Q(birth_year_min__lte=last, birth_year_max__gte=first)
         )
-    if exclude_child is not None:
-        rows = rows.exclude(child_id=exclude_child)
-    blocked = (
-        rows.values("child_id")
-        .annotate(
-            keys=Count("key", distinct=True),
-            stems=Count("pk", filter=Q(kind=ChildNameKey.Kind.SURNAME_STEM)),
-        )
-        .filter(Q(stems__gt=0) | Q(keys__gt=1))
-        .order_by("-keys", "-stems", "child_id")[:MAX_CANDIDATES]
-    )
-    candidate_ids = [row["child_id"] for row in blocked]
-    if not candidate_ids:
+    best = sorted(compatible.values_list("pk", flat=True), key=rank.__getitem__)
+    if not best:
         return []
-    children = list(
+    # 3. The best MAX_CANDIDATES of them, and 4. their names in every script.
+    children = sorted(
         Child.objects.in_workspace(workspace)
-        .filter(pk__in=candidate_ids)
+        .filter(pk__in=best[:MAX_CANDIDATES])
         .select_related("organisation")
-        .prefetch_related(_names_prefetch())
+        .prefetch_related(_names_prefetch()),
+        key=lambda c: rank[c.pk],
     )
-    counts = _key_counts(workspace, list(wanted))
-    total = Child.objects.in_workspace(workspace).count()
+    counts = _key_counts(workspace, list(wanted))  # 5.
+    total = register_size(workspace)  # 6. (cached)
     matcher_model = scoring.model(counts, total)
     new = matcher_model.features(
         scoring.Facts(

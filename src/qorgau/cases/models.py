@@ -108,7 +108,11 @@ class ChildNameKey(WorkspaceScopedModel):
     kind = models.CharField(max_length=8, choices=Kind.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "key"], name="cases_namekey_lookup")]
+        indexes = [
+            models.Index(fields=["workspace", "key"], name="cases_namekey_lookup"),
+            # Covering: the duplicate lookup ranks children from the index alone (ADR 0014).
+            models.Index(fields=["workspace", "key", "kind", "child"], name="cases_namekey_cover"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["child", "key", "kind"], name="cases_namekey_once")
         ]

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from qorgau.accounts.permissions import grants
@@ -185,12 +186,14 @@ def test_the_lookup_runs_a_fixed_number_of_queries(
         for i, c in enumerate(created)
         for key, kind in services.name_key_rows(f"Жумабаев Кайрат{i}")
     )
+    cache.clear()
     grants(manager)  # the user's roles are read once per request
-    # blocking, children, their names, key frequencies, records
-    with django_assert_num_queries(5):
-        found = duplicates.possible_matches(
-            user=manager, workspace=workspace, names=["Жумабаев Кайрат"], age_min=14, age_max=14
-        )
+    lookup = {"user": manager, "workspace": workspace, "names": ["Жумабаев Кайрат"]}
+    # ranked keys, compatible years, children, their names, key frequencies, register size
+    with django_assert_num_queries(6):
+        duplicates.possible_matches(**lookup, age_min=14, age_max=14)
+    with django_assert_num_queries(5):  # the register's size is cached
+        found = duplicates.possible_matches(**lookup, age_min=14, age_max=14)
     assert len(found) <= duplicates.MAX_CANDIDATES
     assert all(not m.own and m.child is None for m in found)
 
