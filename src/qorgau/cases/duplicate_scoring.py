@@ -9,6 +9,7 @@ scores a pair; the comparison levels become translated reasons and evidence.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -177,6 +178,22 @@ def score(matcher_model: Model, a: f.RecordFeatures, b: f.RecordFeatures) -> Sco
         weights=weights,
         swapped=comparison.swapped,
     )
+
+
+def explained(
+    matcher_model: Model, found: Score, records: Sequence[f.Record], i: int, j: int
+) -> Score:
+    """The score with each field's weight including its term-frequency adjustment (a rare
+    name weighs more), from the matcher's own explanation: what the review page shows."""
+    explanation = matcher_model.explain(records[i], records[j])
+    weights = tuple(round(c.weight + c.term_frequency_adjustment, 2) for c in explanation.fields)
+    return Score(found.match_weight, found.probability, found.levels, weights, found.swapped)
+
+
+def prior_weight() -> float:
+    """The weight every pair starts from: how rare it is that two records are one child."""
+    prior = float(_parameters()["prior"])
+    return round(math.log2(prior / (1 - prior)), 1)
 
 
 def probability_of(weight: float) -> float:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qorgau.accounts.models import Organisation, User
+from qorgau.cases import duplicate_scoring as scoring
 from qorgau.cases import duplicates
 from qorgau.cases.models import Child, ChildName
 from qorgau.core.models import Workspace
@@ -101,7 +102,8 @@ def duplicate_pair(request: HttpRequest, pk: int) -> HttpResponse:
     workspace = _workspace(request)
     pair = duplicates.access_pair(user=user, workspace=workspace, pk=pk, action="duplicates.view")
     (view,) = duplicates.pair_views(user=user, pairs=[pair])
-    return render(request, "cases/duplicate_pair.html", {"view": view, "pair": pair})
+    context = {"view": view, "pair": pair, "prior_weight": scoring.prior_weight()}
+    return render(request, "cases/duplicate_pair.html", context)
 
 
 @login_required

@@ -298,7 +298,7 @@ def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
             result = scoring.score(matcher_model, prepared[i], prepared[j])
             if result.probability >= scoring.REVIEW_PROBABILITY:
                 left, right = sorted((children[i], children[j]), key=lambda c: c.pk)
-                found.append((left, right, result))
+                found.append((left, right, scoring.explained(matcher_model, result, records, i, j)))
         scan.pairs_scored = min(start + SCAN_CHUNK, len(pairs))
         scan.save(update_fields=["pairs_scored", "updated_at"])
     with transaction.atomic():

@@ -207,6 +207,9 @@ def test_a_scan_finds_the_pair_with_its_evidence(pair_of_one_child, workspace):
     assert fields["surname"].agrees and fields["given name"].agrees
     assert fields["birth date"].level == "day and month swapped"
     assert fields["sex"].agrees
+    # The weights shown (term frequencies included) and the starting weight add up to the total.
+    shown = duplicates.scoring.prior_weight() + sum(pair.weights)
+    assert shown == pytest.approx(pair.match_weight, abs=0.2)
     scan_row = DuplicateScan.objects.in_workspace(workspace).get()
     assert scan_row.status == "done" and scan_row.percent == 100
     assert scan_row.records == 3 and scan_row.pairs_found == 1

@@ -130,10 +130,10 @@ def test_the_lookup_runs_the_same_queries_for_5_or_50_records(
         for n in range(records - len(counts) * 5):
             register(centre_manager, pavlodar["crisis_centre"], workspace, f"Жұмабаев Қайрат{n}")
         grants(manager)
+        lookup = {"user": manager, "workspace": workspace, "names": ["Жумабаев Кайрат"]}
+        selectors.possible_matches(**lookup)  # the register's size is counted, then cached
         with CaptureQueriesContext(connection) as queries:
-            selectors.possible_matches(
-                user=manager, workspace=workspace, names=["Жумабаев Кайрат"], age_min=14, age_max=14
-            )
+            selectors.possible_matches(**lookup, age_min=14, age_max=14)
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
