@@ -196,7 +196,8 @@ def possible_matches(
             PossibleMatch(
                 organisation=child.organisation,
                 own=own,
-                reasons=scoring.reasons(found.levels, found.swapped),
+                # Another organisation's record: not even which of its facts agreed.
+                reasons=scoring.reasons(found.levels, found.swapped) if own else [],
                 child=child if own else None,
                 probability=found.probability,
                 match_weight=found.match_weight,

@@ -194,8 +194,8 @@ def test_the_lookup_runs_a_fixed_number_of_queries(
         duplicates.possible_matches(**lookup, age_min=14, age_max=14)
     with django_assert_num_queries(5):  # the register's size is cached
         found = duplicates.possible_matches(**lookup, age_min=14, age_max=14)
-    assert len(found) <= duplicates.MAX_CANDIDATES
-    assert all(not m.own and m.child is None for m in found)
+    assert 0 < len(found) <= duplicates.MAX_CANDIDATES
+    assert all(not m.own and m.child is None and m.reasons == [] for m in found)
 
 
 # --- scans --------------------------------------------------------------------------------
