@@ -402,3 +402,16 @@ def test_a_chain_of_merges_is_undone_latest_first(
     duplicates.child_unmerge(actor=supervisor, merge=first_merge)
     assert {n[1] for n in state(workspace, first)["names"]} == {"Жұмабаев Қайрат"}
     assert len(state(workspace, third)["names"]) == 1
+
+
+def test_the_command_searches_an_organisation(manager, supervisor, org, workspace):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    register(manager, org, workspace, "Жұмабаев Қайрат", sex="male")
+    register(manager, org, workspace, "Zhumabayev Kairat", sex="male")
+    out = StringIO()
+    call_command("find_duplicates", organisation=org.pk, stdout=out)
+    assert "1 likely duplicates stored" in out.getvalue()
+    assert DuplicatePair.objects.in_workspace(workspace).count() == 1
