@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from qorgau.accounts.models import ApiToken, Membership, Organisation, User
 from qorgau.accounts.roles import Role
+from qorgau.cases.duplicate_models import ChildMerge, DuplicatePair
 from qorgau.cases.models import Case, CaseDocument, CaseNote, Child, Confidentiality, TeamMember
 from qorgau.core.models import Workspace, WorkspaceMember
 from qorgau.screening.models import Alert, Identification, Screening
@@ -1026,3 +1027,47 @@ def _transfer_cancel(user: AnyUser, obj: Any) -> bool:
 @rule("transfer.inbox")
 def _transfer_inbox(user: AnyUser, obj: Any) -> bool:
     return bool(roles_of(user) & CASE_LEAD_ROLES)
+
+
+# --- duplicate review (cases/duplicates.py, ADR 0014) ---------------------------------------
+# Case managers and supervisors review the likely duplicates touching their organisation; a
+# pair across organisations shows only "possible match in organisation X", so nobody decides
+# on it. Within one organisation a case manager may say "not a duplicate"; only a supervisor
+# of the organisation that owns both records merges them, and undoes a merge.
+# Grid: cases/tests/test_permissions.py.
+def _pair_owner(obj: Any) -> int | None:
+    if not isinstance(obj, DuplicatePair) or obj.left_organisation_id != obj.right_organisation_id:
+        return None
+    return int(obj.left_organisation_id)
+
+
+@rule("duplicates.review")
+def _duplicates_review(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, Organisation) and bool(_roles_in(user, obj.pk) & CASE_LEAD_ROLES)
+
+
+@rule("duplicates.view")
+def _duplicates_view(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, DuplicatePair):
+        return False
+    sides = (obj.left_organisation_id, obj.right_organisation_id)
+    return any(_roles_in(user, side) & CASE_LEAD_ROLES for side in sides)
+
+
+@rule("duplicates.dismiss")
+def _duplicates_dismiss(user: AnyUser, obj: Any) -> bool:
+    owner = _pair_owner(obj)
+    return owner is not None and bool(_roles_in(user, owner) & CASE_LEAD_ROLES)
+
+
+@rule("child.merge")
+def _child_merge(user: AnyUser, obj: Any) -> bool:
+    owner = _pair_owner(obj)
+    return owner is not None and Grant(owner, Role.SUPERVISOR) in grants(user)
+
+
+@rule("child.unmerge")
+def _child_unmerge(user: AnyUser, obj: Any) -> bool:
+    if not isinstance(obj, ChildMerge):
+        return False
+    return Grant(obj.survivor.organisation_id, Role.SUPERVISOR) in grants(user)

@@ -14,6 +14,7 @@ from ninja import Router
 from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.cases import selectors, services
+from qorgau.cases.duplicate_api import router as duplicate_router
 from qorgau.cases.models import Case, Child, ChildName
 from qorgau.cases.schemas import (
     CaseOut,
@@ -29,6 +30,7 @@ from qorgau.core.workspaces import real_workspace
 from qorgau.screening.selectors import access_identification
 
 router = Router(tags=["cases"])
+router.add_router("/duplicates", duplicate_router)  # duplicate review: cases/duplicate_api.py
 MAX_LIMIT = 100
 
 

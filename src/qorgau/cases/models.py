@@ -59,6 +59,10 @@ class Child(WorkspaceScopedModel):
     guardian_relation = models.CharField(_("relation to the child"), max_length=100, blank=True)
     guardian_contact = models.CharField(_("contact"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Set when this record was merged into another (duplicate review); it is never deleted.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_children"
+    )
 
     class Meta:
         verbose_name = _("child")
@@ -104,7 +108,11 @@ class ChildNameKey(WorkspaceScopedModel):
     kind = models.CharField(max_length=8, choices=Kind.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "key"], name="cases_namekey_lookup")]
+        indexes = [
+            models.Index(fields=["workspace", "key"], name="cases_namekey_lookup"),
+            # Covering: the duplicate lookup ranks children from the index alone (ADR 0014).
+            models.Index(fields=["workspace", "key", "kind", "child"], name="cases_namekey_cover"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["child", "key", "kind"], name="cases_namekey_once")
         ]
@@ -455,3 +463,10 @@ class CaseDocument(WorkspaceScopedModel):
 
 # The child's care (assessments, plan, closure, follow-up) lives in its own module.
 from qorgau.cases import models_care  # noqa: E402, F401
+
+# Duplicate review (pairs, scans, merges) lives in its own module; imported so Django sees it.
+from qorgau.cases.duplicate_models import (  # noqa: E402, F401
+    ChildMerge,
+    DuplicatePair,
+    DuplicateScan,
+)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from qorgau.accounts.models import Organisation, User
 from qorgau.accounts.permissions import (
@@ -22,25 +18,21 @@ from qorgau.accounts.permissions import (
 )
 from qorgau.accounts.roles import Role
 from qorgau.audit.services import record
+from qorgau.cases import duplicates
 from qorgau.cases.models import (
     Approval,
     Case,
     CaseNotification,
     Child,
     ChildName,
-    ChildNameKey,
     Consent,
     ConsentOverride,
     FamilyMember,
     StageChange,
     TeamMember,
 )
-from qorgau.cases.services import GUARDIANSHIP, birth_interval, name_key_rows
+from qorgau.cases.services import GUARDIANSHIP
 from qorgau.core.models import Workspace
-from qorgau.linkage.dates import year_window
-
-# A year either side of the estimate: ages are guessed, and years mistyped.
-BIRTH_YEAR_SLACK = 1
 
 
 def _org_ids(user: User, roles: frozenset[str]) -> set[int]:
@@ -119,6 +111,7 @@ def children_visible_to(*, user: User, workspace: Workspace) -> QuerySet[Child]:
     return (
         Child.objects.in_workspace(workspace)
         .filter(Q(organisation_id__in=_org_ids(user, CASE_ROLES)) | Q(pk__in=visible_cases))
+        .filter(merged_into__isnull=True)
         .select_related("organisation", "region")
         .prefetch_related(Prefetch("names", queryset=ChildName.objects.across_workspaces()))
     )
@@ -228,86 +221,6 @@ def notifications_for(*, user: User, workspace: Workspace) -> QuerySet[CaseNotif
 
 
 # --- possible existing records ------------------------------------------------------------
-@dataclass
-class PossibleMatch:
-    """A child who may be the one being registered.
-
-    For the user's own organisation ``child`` is set; for another organisation only
-    ``organisation`` (its name, and how to ask for access) -- never the child's details.
-    """
-
-    organisation: Organisation
-    own: bool
-    reasons: list[str] = field(default_factory=list)
-    child: Child | None = None
-    strength: int = 0
-
-
-def possible_matches(
-    *,
-    user: User,
-    workspace: Workspace,
-    names: list[str],
-    birth_date: date | None = None,
-    age_min: int | None = None,
-    age_max: int | None = None,
-    on: date | None = None,
-    exclude_child: int | None = None,
-) -> list[PossibleMatch]:
-    """Children with a name key in common and a compatible birth year, across scripts.
-
-    One indexed query over ChildNameKey (workspace, key), joined to the child's birth years.
-    """
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for name in names:
-        for key, kind in name_key_rows(name):
-            wanted[key].add(kind)
-    if not wanted:
-        return []
-    interval = birth_interval(birth_date=birth_date, age_min=age_min, age_max=age_max, on=on)
-    rows = ChildNameKey.objects.in_workspace(workspace).filter(key__in=list(wanted))
-    if interval is not None:
-        first, last = year_window(interval, BIRTH_YEAR_SLACK)
-        rows = rows.filter(
-            Q(child__birth_year_min__isnull=True)
-            | Q(child__birth_year_min__lte=last, child__birth_year_max__gte=first)
-        )
-    if exclude_child is not None:
-        rows = rows.exclude(child_id=exclude_child)
-    hits = list(rows.select_related("child", "child__organisation"))
-    own_orgs = {g.organisation_id for g in grants(user) if g.role in CASE_ROLES}
-    by_child: dict[int, list[ChildNameKey]] = defaultdict(list)
-    for hit in hits:
-        by_child[hit.child_id].append(hit)
-    matches = []
-    for child_hits in by_child.values():
-        kinds = {hit.kind for hit in child_hits}
-        # A surname alone (or a given name alone) is too common to call a match.
-        if not (ChildNameKey.Kind.SURNAME_STEM in kinds or len({h.key for h in child_hits}) > 1):
-            continue
-        child = child_hits[0].child
-        reasons = []
-        if ChildNameKey.Kind.SURNAME_STEM in kinds:
-            reasons.append(_("same surname stem"))
-        if ChildNameKey.Kind.GIVEN in kinds:
-            reasons.append(_("same given name"))
-        if ChildNameKey.Kind.NAME in kinds and len(reasons) < 2:
-            reasons.append(_("a name spelt alike in another script"))
-        if interval is not None and child.birth_year_min is not None:
-            reasons.append(_("birth year within the estimate"))
-        own = child.organisation_id in own_orgs
-        matches.append(
-            PossibleMatch(
-                organisation=child.organisation,
-                own=own,
-                reasons=reasons,
-                child=child if own else None,
-                strength=len(kinds),
-            )
-        )
-    matches.sort(key=lambda m: (-m.strength, not m.own))
-    prefetch_related_objects(
-        [m.child for m in matches if m.child is not None],
-        Prefetch("names", queryset=ChildName.objects.across_workspaces()),
-    )
-    return matches
+# The one-record lookup lives with duplicate review (cases/duplicates.py), scored by the matcher.
+PossibleMatch = duplicates.PossibleMatch
+possible_matches = duplicates.possible_matches

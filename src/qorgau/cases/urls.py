@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.cases import record_views, views, views_care
+from qorgau.cases import duplicate_views, record_views, views, views_care
 
 app_name = "cases"
 
@@ -41,4 +41,15 @@ urlpatterns = [
     path("<int:pk>/documents/", record_views.documents, name="documents"),
     path("documents/<int:pk>/", record_views.document_download, name="document_download"),
     path("documents/<int:pk>/withdraw/", record_views.document_withdraw, name="document_withdraw"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/scan/", duplicate_views.duplicate_scan_start, name="duplicate_scan_start"),
+    path("duplicates/scan/<int:pk>/", duplicate_views.duplicate_scan_status, name="duplicate_scan"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_pair, name="duplicate"),
+    path(
+        "duplicates/<int:pk>/not-duplicate/",
+        duplicate_views.duplicate_not_duplicate,
+        name="duplicate_not_duplicate",
+    ),
+    path("duplicates/<int:pk>/merge/", duplicate_views.duplicate_merge, name="duplicate_merge"),
+    path("merges/<int:pk>/unmerge/", duplicate_views.duplicate_unmerge, name="duplicate_unmerge"),
 ]

@@ -105,6 +105,8 @@ def _matches(request: HttpRequest, data: dict[str, Any]) -> list[selectors.Possi
         birth_date=data.get("birth_date"),
         age_min=data.get("age_min"),
         age_max=data.get("age_max"),
+        sex=data.get("sex") or None,
+        region_id=data["region"].pk if data.get("region") else None,
     )
 
 

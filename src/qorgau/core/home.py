@@ -44,6 +44,7 @@ _CASES = Link("cases:list", _("Cases"))
 _REGISTER = Link("cases:register", _("Register a child"))
 _SUPERVISION = Link("cases:supervision", _("Approvals and urgent actions"))
 _PROCEEDINGS = Link("justice:list", _("Criminal proceedings"))
+_DUPLICATES = Link("cases:duplicates", _("Possible duplicates"))
 
 PANELS: dict[str, Panel] = {
     Role.FRONT_LINE: Panel(
@@ -58,14 +59,14 @@ PANELS: dict[str, Panel] = {
         _("Your cases"),
         _("Run children's cases: assessments, plans, services, referrals and follow-up."),
         _NOT_YET,
-        [_CASES, _REGISTER, _SCREEN, _INBOX],
+        [_CASES, _REGISTER, _SCREEN, _INBOX, _DUPLICATES],
     ),
     Role.SUPERVISOR: Panel(
         Role.SUPERVISOR,
         _("Approvals and deadlines"),
         _("Approve key decisions and watch overdue referrals in your team."),
         _NOT_YET,
-        [_SUPERVISION, _CASES, _INBOX, _SCREENINGS],
+        [_SUPERVISION, _CASES, _INBOX, _SCREENINGS, _DUPLICATES],
     ),
     Role.INVESTIGATOR: Panel(
         Role.INVESTIGATOR,

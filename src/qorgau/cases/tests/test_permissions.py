@@ -4,7 +4,11 @@ Each row is one action on one kind of target; each column is a person holding ex
 role in their own organisation ("--" holds no role). ``Y`` allows, ``.`` denies. Cases are
 run by a social-protection body of the region "here". Targets:
 
-    own / other          child.register, case.open: the person's own organisation, or another
+    own / other          child.register, case.open, duplicates.review: the person's own
+                         organisation, or another
+    own-pair             a likely duplicate pair, both children of the person's organisation
+    cross-pair           ... one child of the person's organisation, one of another
+    other-pair           ... both children of another organisation
     own-org              a case (or child) of the person's organisation
     team-org             another organisation's case; the person's organisation accepted an
                          invitation onto its team
@@ -36,6 +40,7 @@ from qorgau.accounts.models import Organisation, Region, User
 from qorgau.accounts.permissions import can, known_actions
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import RegionFactory, UserFactory, user_with_role
+from qorgau.cases.duplicate_models import ChildMerge, DuplicatePair
 from qorgau.cases.models import Case, CaseDocument, CaseNote, Confidentiality, TeamMember
 from qorgau.cases.models_care import PlanService
 from qorgau.cases.tests.factories import (
@@ -132,9 +137,24 @@ case.service.deliver    own-org              .  .  .  .  .  .  .  .  .  .  .  . 
 case.service.deliver    team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 case.service.deliver    other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 case.service.inbox      -                    .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .
+duplicates.review       own                  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+duplicates.review       other                .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+duplicates.view         own-pair             .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+duplicates.view         cross-pair           .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+duplicates.view         other-pair           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+duplicates.dismiss      own-pair             .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+duplicates.dismiss      cross-pair           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+duplicates.dismiss      other-pair           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+child.merge             own-pair             .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+child.merge             cross-pair           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+child.merge             other-pair           .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+child.unmerge           own-org              .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+child.unmerge           other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
-CHILD_ACTIONS = frozenset({"child.register", "child.view", "child.edit"})
+CHILD_ACTIONS = frozenset(
+    {"child.register", "child.view", "child.edit", "child.merge", "child.unmerge"}
+)
 
 
 @dataclass(frozen=True)
@@ -278,6 +298,22 @@ def _plan_service(world: World, target: str) -> PlanService:
     return PlanServiceFactory(plan=AssistancePlanFactory(case=case), provider=world.owner)
 
 
+def _pair(world: World, target: str) -> DuplicatePair:
+    """A likely pair: both children the person's organisation's, one of each, or neither."""
+    left_org = world.owner if target == "other-pair" else world.workplace
+    right_org = world.workplace if target == "own-pair" else world.owner
+    left, right = ChildFactory(organisation=left_org), ChildFactory(organisation=right_org)
+    return DuplicatePair.objects.create(
+        workspace=left.workspace,
+        left=left,
+        right=right,
+        left_organisation=left_org,
+        right_organisation=right_org,
+        match_weight=8.0,
+        probability=0.99,
+    )
+
+
 def _target(world: World, action: str, target: str) -> Any:
     if target == "-":
         return None
@@ -293,6 +329,19 @@ def _target(world: World, action: str, target: str) -> Any:
         )
     if action.startswith("case.service."):
         return _plan_service(world, target)
+    if target.endswith("-pair"):
+        return _pair(world, target)
+    if action == "child.unmerge":
+        organisation = world.workplace if target == "own-org" else world.owner
+        survivor, merged = (ChildFactory(organisation=organisation) for _ in range(2))
+        return ChildMerge.objects.create(
+            workspace=survivor.workspace,
+            survivor=survivor,
+            merged=merged,
+            merged_by=survivor.registered_by,
+        )
+    if action == "duplicates.review":
+        return world.workplace if target == "own" else world.owner
     case = _case(world, target)
     if action.startswith("child."):
         return case.child
@@ -304,7 +353,9 @@ def test_the_grid_has_a_column_for_every_role():
 
 
 def test_the_grid_specifies_every_action_of_the_module():
-    module_actions = {a for a in known_actions() if a.startswith("case.") or a in CHILD_ACTIONS}
+    module_actions = {
+        a for a in known_actions() if a.startswith(("case.", "duplicates.")) or a in CHILD_ACTIONS
+    }
 
     assert {cell.action for cell in CELLS} == module_actions
 
