@@ -116,13 +116,14 @@ def canonical_keys(token: str) -> frozenset[str]:
     return _canonical_keys(token)
 
 
+@lru_cache(maxsize=1 << 18)
 def primary_key(token: str) -> str:
     """The single most likely key (every ambiguity read its first way); "" without letters."""
     keys = _ranked_keys(_normalise(token))
     return keys[0] if keys else ""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def _canonical_keys(token: str) -> frozenset[str]:
     return frozenset(_ranked_keys(_normalise(token)))
 
