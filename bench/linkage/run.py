@@ -284,6 +284,7 @@ def run_ours(rows: list[dict[str, Any]], kind: str, link_type: str, workers: int
         "pairs_scored": result.pairs_scored,
         "seconds": seconds,
         "stages": result.stats.get("seconds", {}),
+        "stage_cpu_seconds": result.stats.get("cpu_seconds", {}),
         "model": {
             "prior": result.model.parameters.prior,
             "em_sessions": result.model.parameters.em_sessions,
@@ -716,6 +717,7 @@ def evaluate_method(
         "seconds": round(meta["seconds"], 2),
         "cpu_seconds": meta.get("cpu_seconds"),
         "stages": meta.get("stages", {}),
+        "stage_cpu_seconds": meta.get("stage_cpu_seconds", {}),
         "peak_memory_mb": meta["peak_memory_mb"],
         "validation_seconds": round(v_meta["seconds"], 2),
         "load_average_before_after": meta["load_average"],

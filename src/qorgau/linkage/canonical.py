@@ -116,13 +116,14 @@ def canonical_keys(token: str) -> frozenset[str]:
     return _canonical_keys(token)
 
 
+@lru_cache(maxsize=1 << 18)
 def primary_key(token: str) -> str:
     """The single most likely key (every ambiguity read its first way); "" without letters."""
     keys = _ranked_keys(_normalise(token))
     return keys[0] if keys else ""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def _canonical_keys(token: str) -> frozenset[str]:
     return frozenset(_ranked_keys(_normalise(token)))
 
@@ -190,7 +191,9 @@ def _ranked_keys(text: str) -> list[str]:
                 key, total = prefix + reading, cost + extra
                 if total < grown.get(key, total + 1):
                     grown[key] = total
-        beam = dict(sorted(grown.items(), key=lambda item: (item[1], item[0]))[:_BEAM])
+        if len(grown) > _BEAM:  # the same content as sorting always: the result is re-sorted
+            grown = dict(sorted(grown.items(), key=lambda item: (item[1], item[0]))[:_BEAM])
+        beam = grown
     folded: dict[str, int] = {}
     for raw, cost in beam.items():
         key = fold(raw)
@@ -201,6 +204,7 @@ def _ranked_keys(text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(skeleton: str) -> str:
     """Apply the skeleton folds until nothing changes (so fold(fold(s)) == fold(s))."""
     while True:

@@ -225,39 +225,63 @@ class RecordFeatures:
 
 def record_features(record: Record, other_fields: Sequence[str] = ()) -> RecordFeatures:
     names = tuple(name_features(name.text, name.script) for name in record.names if name.text)
-    name_keys: set[str] = set()
-    for name in names:
-        for word in name.words:
-            name_keys |= word.keys | word.stems
+    if len(names) == 1:
+        name_keys = _word_keys_of(names[0])
+    else:
+        name_keys = frozenset(k for name in names for k in _word_keys_of(name))
     return RecordFeatures(
         record=record,
         names=names,
-        birth=birth_features(record),
+        birth=_birth_features(
+            record.birth_date, record.age_min, record.age_max, record.recorded_on
+        ),
         sex=normalise_value(record.sex),
         region=normalise_value(record.region),
         other=tuple(normalise_value(record.other.get(name)) for name in other_fields),
-        name_keys=frozenset(name_keys),
+        name_keys=name_keys,
     )
 
 
+def _word_keys_of(name: NameFeatures) -> frozenset[str]:
+    """Every key and stem of every blocking word of a name (cached with the name)."""
+    found = _WORD_KEYS.get(id(name))
+    if found is None or found[0] is not name:
+        if len(_WORD_KEYS) >= _NAME_CACHE_LIMIT:
+            _WORD_KEYS.clear()
+        keys = frozenset(k for word in name.words for k in word.keys | word.stems)
+        found = _WORD_KEYS[id(name)] = (name, keys)
+    return found[1]
+
+
+_WORD_KEYS: dict[int, tuple[NameFeatures, frozenset[str]]] = {}
+
+
 def birth_features(record: Record) -> BirthFeatures | None:
-    if record.birth_date is not None:
-        readings = dates.candidates(record.birth_date)
+    return _birth_features(record.birth_date, record.age_min, record.age_max, record.recorded_on)
+
+
+@lru_cache(maxsize=1 << 16)
+def _birth_features(
+    birth_date: date | None, age_min: int | None, age_max: int | None, recorded_on: date | None
+) -> BirthFeatures | None:
+    if birth_date is not None:
+        readings = dates.candidates(birth_date)
         first = readings[0]
         swapped = readings[1].earliest if len(readings) > 1 and not first.placeholder else None
         return BirthFeatures(
-            written=None if first.placeholder else record.birth_date,
+            written=None if first.placeholder else birth_date,
             swapped=swapped,
             placeholder=first.placeholder,
             intervals=readings,
         )
-    if record.age_min is not None and record.recorded_on is not None:
-        age_max = record.age_max if record.age_max is not None else record.age_min
-        interval = dates.from_age_estimate(record.age_min, age_max, record.recorded_on)
+    if age_min is not None and recorded_on is not None:
+        age_max = age_max if age_max is not None else age_min
+        interval = dates.from_age_estimate(age_min, age_max, recorded_on)
         return BirthFeatures(written=None, swapped=None, placeholder=False, intervals=(interval,))
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_value(value: str | None) -> str | None:
     """NFKC, case-folded, inner spaces collapsed; None for nothing."""
     if value is None:

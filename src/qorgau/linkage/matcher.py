@@ -33,13 +33,16 @@ import math
 import multiprocessing
 import random
 import time
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
+from qorgau.linkage import vectorised
 from qorgau.linkage.features import (
+    _NAME_CACHE,
     BIRTH_LEVELS,
     EQUALITY_LEVELS,
     JW_HIGH,
@@ -49,6 +52,7 @@ from qorgau.linkage.features import (
     NAME_LEVELS,
     NAME_SHARED,
     OTHER_LEVELS,
+    NameFeatures,
     Record,
     RecordFeatures,
     Token,
@@ -333,49 +337,141 @@ def candidate_pairs(
     stats: BlockingStats | None = None,
 ) -> list[int]:
     """Candidate pairs as sorted integers i * n + j (i < j), deterministic."""
-    n = len(features)
+    return [int(x) for x in _candidate_pairs(features, config, stats)]
 
-    record_keys = [
-        blocking_keys(f, config.block_on_other, config.block_on_birth_date) for f in features
-    ]
-    # Most keys belong to one record only: count them first (in C), then file only the rest.
-    counts: Counter[str] = Counter()
-    for keys in record_keys:
-        counts.update(keys)
-    blocks: dict[str, list[int]] = {key: [] for key, count in counts.items() if count > 1}
-    if stats is not None:
-        stats.keys = len(counts)
-    del counts
-    for index, keys in enumerate(record_keys):
-        for key in keys:
-            members = blocks.get(key)
-            if members is not None:
-                members.append(index)
-    del record_keys
-    sources = [f.record.source for f in features]
+
+def _candidate_pairs(
+    features: Sequence[RecordFeatures],
+    config: MatcherConfig,
+    stats: BlockingStats | None = None,
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The pairs of `blocking_keys`, with every key as a 64-bit code (vectorised.block_code)
+    sorted in numpy instead of strings filed in dictionaries."""
+    n = len(features)
+    records, codes = _blocking_codes(features, config)
+    sources = _source_ids(features)
     link_only = config.link_type == "link"
     # The (birth date, word key) rule is for names of one word: the others have better keys.
-    one_word = [all(len(name.words) < 2 for name in f.names) for f in features]
-    pairs: set[int] = set()
-    for key, members in blocks.items():
-        size = len(members)
-        if size > config.max_block_size:
-            if stats is not None:
-                stats.skipped_blocks += 1
-                stats.skipped_records += size
-            continue
-        only_one_word = key.startswith("k|")
-        for x in range(size):
-            i = members[x]
-            base = i * n
-            for y in range(x + 1, size):
-                j = members[y]
-                if link_only and sources[i] == sources[j]:
-                    continue
-                if only_one_word and not (one_word[i] or one_word[j]):
-                    continue
-                pairs.add(base + j)
-    return sorted(pairs)
+    one_word = np.array([all(len(name.words) < 2 for name in f.names) for f in features])
+
+    def allowed(kind: int, i: np.ndarray[Any, Any], j: np.ndarray[Any, Any]) -> Any:
+        mask = None
+        if link_only:
+            mask = sources[i] != sources[j]
+        if kind == vectorised.DATE_WORD:
+            words = one_word[i] | one_word[j]
+            mask = words if mask is None else mask & words
+        return mask
+
+    pairs, keys, skipped_blocks, skipped_records = vectorised.pairs_from_blocks(
+        records, codes, n, config.max_block_size, allowed
+    )
+    if stats is not None:
+        stats.keys = keys
+        stats.skipped_blocks = skipped_blocks
+        stats.skipped_records = skipped_records
+    return pairs
+
+
+def _source_ids(features: Sequence[RecordFeatures]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    ids: dict[str | None, int] = {}
+    return np.array([ids.setdefault(f.record.source, len(ids)) for f in features], dtype=np.int64)
+
+
+def _blocking_codes(
+    features: Sequence[RecordFeatures], config: MatcherConfig
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]]:
+    """(record, code) for every blocking key of every record (blocking_keys, as codes)."""
+    intern: dict[str, int] = {}
+
+    def sid(text: str) -> int:
+        found = intern.get(text)
+        if found is None:
+            found = intern[text] = len(intern)
+        return found
+
+    by_token: dict[int, tuple[list[int], list[int]]] = {}
+    by_name: dict[tuple[str, str | None], tuple[Any, list[int], list[int]]] = {}
+    chunks: list[Any] = []
+    code = vectorised.block_code
+    empty = np.empty(0, dtype=np.int64)
+    for f in features:
+        names = []
+        for name in f.names:
+            found = by_name.get((name.text, name.script))
+            if found is None:
+                found = by_name[(name.text, name.script)] = _name_codes(name, sid, by_token)
+            names.append(found)
+        if len(names) == 1:
+            name_codes, letters, words = names[0]
+        elif names:
+            name_codes = np.unique(np.concatenate([x[0] for x in names]))
+            letters = sorted({x for found in names for x in found[1]})
+            words = sorted({x for found in names for x in found[2]})
+        else:
+            name_codes, letters, words = empty, [], []
+        extra: list[int] = []
+        birth = f.birth
+        if birth is not None and birth.written is not None:
+            days = [birth.written.toordinal()]
+            if birth.swapped is not None:
+                days.append(birth.swapped.toordinal())
+            for day in days:
+                extra.extend(code(vectorised.DATE_LETTERS, day, x) for x in letters)
+                extra.extend(code(vectorised.DATE_WORD, day, x) for x in words)
+            if config.block_on_birth_date:
+                extra.append(code(vectorised.BIRTH_DATE, birth.written.toordinal()))
+        other = f.record.other
+        for index, fields in enumerate(config.block_on_other):
+            keys = (fields,) if isinstance(fields, str) else fields
+            values = [normalise_value(other.get(key)) for key in keys]
+            if all(values):
+                extra.append(code(vectorised.OTHER, index, sid("|".join(v or "" for v in values))))
+        chunks.append(name_codes)
+        if extra:
+            chunks.append(np.array(extra, dtype=np.int64))
+        else:
+            chunks.append(empty)
+    lengths = [len(c) for c in chunks]
+    records = np.repeat(np.arange(len(chunks), dtype=np.int64) // 2, lengths)
+    codes = np.concatenate(chunks) if chunks else empty
+    return records, codes
+
+
+def _name_codes(
+    name: NameFeatures, sid: Any, by_token: dict[int, tuple[list[int], list[int]]]
+) -> tuple[Any, list[int], list[int]]:
+    """The codes of _name_blocking_keys: (v| keys, first-letter pairs, word keys)."""
+    tokens = list({word.skeleton: word for word in name.words}.values())
+    own: list[list[int]] = []
+    variants: list[list[int]] = []
+    for token in tokens:
+        found = by_token.get(id(token))  # the features keep every token alive meanwhile
+        if found is None:
+            own_ids = sorted({sid(k) for k in token.all_keys})
+            variant_ids = sorted({sid(x) for x in _deletion_variants(token)} | set(own_ids))
+            found = by_token[id(token)] = (own_ids, variant_ids)
+        own.append(found[0])
+        variants.append(found[1])
+    base = np.int64(vectorised.VARIANT << 58)
+    codes: list[Any] = []
+    letters: set[int] = set()
+    for i, left in enumerate(own):
+        high = base | (np.array(left, dtype=np.int64) << 29)
+        for j, right in enumerate(variants):
+            if i == j:
+                continue
+            codes.append(np.bitwise_or.outer(high, np.array(right, dtype=np.int64)).ravel())
+            if i < j:
+                pair = sorted((tokens[i].skeleton[:1], tokens[j].skeleton[:1]))
+                letters.add(sid(pair[0] + pair[1]))
+    array_codes = (
+        np.concatenate(codes) if len(codes) > 1 else codes[0] if codes else np.empty(0, np.int64)
+    )
+    if len(tokens) > 2 or (len(tokens) == 2 and not set(own[0]).isdisjoint(own[1])):
+        array_codes = np.unique(array_codes)  # the same key from two pairs of words
+    words = sorted({k for ks in own for k in ks})
+    return array_codes, sorted(letters), words
 
 
 # --- Parameter estimation ---------------------------------------------------------------------
@@ -630,18 +726,23 @@ class Matcher:
             else tuple(sorted({k for r in recs for k in r.other}))
         )
         seconds: dict[str, float] = {}
-        clock = time.perf_counter()
+        cpu_seconds: dict[str, float] = {}  # this process's CPU (not forked workers')
+        clock, cpu_clock = time.perf_counter(), time.process_time()
 
         def lap(stage: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
+            nonlocal clock, cpu_clock
+            now, cpu_now = time.perf_counter(), time.process_time()
             seconds[stage] = round(now - clock, 3)
-            clock = now
+            cpu_seconds[stage] = round(cpu_now - cpu_clock, 3)
+            clock, cpu_clock = now, cpu_now
 
+        if config.workers > 1:
+            _parse_names_in_parallel(recs, config.workers)
+            lap("names parsed in parallel")
         features = [record_features(r, other_fields) for r in recs]
         specs = comparison_specs(other_fields)
         n = len(features)
-        stats: dict[str, Any] = {"records": n, "seconds": seconds}
+        stats: dict[str, Any] = {"records": n, "seconds": seconds, "cpu_seconds": cpu_seconds}
 
         key_counts: Counter[str] = Counter()
         for f in features:
@@ -652,10 +753,12 @@ class Matcher:
         ]
 
         blocking = BlockingStats()
-        pairs = candidate_pairs(features, config, other_fields, blocking)
+        pairs = _candidate_pairs(features, config, blocking)
         stats["candidate_pairs"] = len(pairs)
         stats["blocking"] = vars(blocking)
-        lap("features and blocking")
+        lap("record features and blocking")
+        table = vectorised.RecordTable(features)
+        lap("record table")
 
         params = ModelParameters(
             specs=specs,
@@ -667,38 +770,24 @@ class Matcher:
             records=n,
         )
         rng = random.Random(config.seed)  # noqa: S311 - sampling, not secrets
-        params.u = _estimate_u(features, specs, config, rng)
+        params.u = _estimate_u(table, features, specs, config, rng)
         lap("u from random pairs")
 
         # Compare every candidate pair once; EM session B and the scores reuse the vectors.
-        compared = _compare_all(features, pairs, config.workers, params)
+        compared = _compare_all(table, features, pairs, params)
         lap("comparing candidate pairs")
-        self._fit_m(features, specs, params, compared, config, rng, stats)
+        self._fit_m(table, features, specs, params, compared, config, rng, stats)
         model = Model(config, params, other_fields)
         lap("m by EM")
 
-        kept: list[ScoredPair] = []
-        weights = _pattern_weights(model, compared.patterns)
-        log_prior = math.log2(params.prior / (1 - params.prior))
-        tf_columns = sorted(compared.frequencies.items())
-        for index, pair in enumerate(pairs):
-            pattern = compared.pattern_ids[index]
-            weight = log_prior + weights[pattern]
-            for k, column in tf_columns:
-                frequency = column[index]
-                if frequency:
-                    weight += model._adjustment(k, compared.patterns[pattern][k], frequency)
-            probability = _probability(weight)
-            if probability >= config.keep_probability:
-                i, j = divmod(pair, n)
-                kept.append(ScoredPair(ids[i], ids[j], weight, probability))
-        kept.sort(key=lambda s: (-s.match_weight, s.left, s.right))
+        kept = _score(model, compared, pairs, ids, config.keep_probability)
         clusters = cluster(ids, kept, config.threshold)
         lap("scoring and clustering")
         return LinkResult(model, kept, clusters, len(pairs), stats)
 
     def _fit_m(
         self,
+        table: vectorised.RecordTable,
         features: Sequence[RecordFeatures],
         specs: Sequence[ComparisonSpec],
         params: ModelParameters,
@@ -712,10 +801,10 @@ class Matcher:
 
         # Session A: pairs with the same exact birth date estimate everything else.
         date_pairs = _same_date_pairs(features, config, rng)
-        session_a = _compare_all(features, date_pairs, config.workers).counts()
+        session_a = _compare_all(table, features, date_pairs).counts()
         active_a = [k for k in range(n_comparisons) if k != BIRTH]
         session_b: Counter[Vector] = Counter()
-        pattern_counts = Counter(compared.pattern_ids)
+        pattern_counts = compared.pattern_counts()
         for pattern_id, count in pattern_counts.items():
             vector = compared.patterns[pattern_id]
             if vector[SURNAME] in (NAME_EXACT, NAME_SHARED) and vector[GIVEN] == NAME_EXACT:
@@ -780,6 +869,30 @@ class Matcher:
         stats["expected_matching_pairs"] = expected_matches
 
 
+_PARALLEL_NAMES = 20_000  # below this, forking costs more than it saves
+
+
+def _parse_names_in_parallel(records: Sequence[Record], workers: int) -> None:
+    """Parse the distinct written names not parsed yet in forked processes, and file them in
+    the name cache (features.name_features), so that record_features finds them. Each process
+    returns its names in one pickle, in which a name part shared by many names is one object."""
+    todo = sorted(
+        {(name.text, name.script) for r in records for name in r.names if name.text}
+        - _NAME_CACHE.keys()
+    )
+    if len(todo) < _PARALLEL_NAMES:
+        return
+    size = -(-len(todo) // workers)
+    chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for chunk, parsed in zip(chunks, pool.map(_parse_names, chunks), strict=True):
+            _NAME_CACHE.update(zip(chunk, parsed, strict=True))
+
+
+def _parse_names(names: Sequence[tuple[str, str | None]]) -> list[NameFeatures]:
+    return [name_features(text, script) for text, script in names]
+
+
 def _total_pairs(features: Sequence[RecordFeatures], link_type: LinkType) -> int:
     n = len(features)
     if link_type == "dedupe":
@@ -833,6 +946,7 @@ def _random_pairs(
 
 
 def _estimate_u(
+    table: vectorised.RecordTable,
     features: Sequence[RecordFeatures],
     specs: Sequence[ComparisonSpec],
     config: MatcherConfig,
@@ -840,7 +954,7 @@ def _estimate_u(
 ) -> list[list[float]]:
     """u from random pairs: almost all of them are different children."""
     pairs = sorted(_random_pairs(features, config.u_pairs, config.link_type, rng))
-    counts = _compare_all(features, pairs, config.workers).counts()
+    counts = _compare_all(table, features, pairs).counts()
     return _level_frequencies(counts.items(), specs)
 
 
@@ -871,89 +985,120 @@ def _same_date_pairs(
 @dataclass
 class _Compared:
     patterns: list[Vector]  # distinct comparison vectors
-    pattern_ids: array[int]  # for each pair, its vector
+    pattern_ids: np.ndarray[Any, np.dtype[np.int64]]  # for each pair, its vector
     # For each comparison with term frequencies: the agreeing value's count for each pair, or 0.
-    frequencies: dict[int, array[int]]
+    frequencies: dict[int, np.ndarray[Any, np.dtype[np.int64]]]
+
+    def pattern_counts(self) -> dict[int, int]:
+        counts = np.bincount(self.pattern_ids, minlength=len(self.patterns))
+        return {p: int(c) for p, c in enumerate(counts) if c}
 
     def counts(self) -> Counter[Vector]:
-        return Counter({self.patterns[p]: c for p, c in Counter(self.pattern_ids).items()})
-
-
-_WORK: dict[str, Any] = {}
-
-
-def _compare_chunk(
-    bounds: tuple[int, int],
-) -> tuple[list[Vector], array[int], dict[int, array[int]]]:
-    features: Sequence[RecordFeatures] = _WORK["features"]
-    pairs: Sequence[int] = _WORK["pairs"]
-    key_counts = _WORK["key_counts"]
-    value_counts = _WORK["value_counts"]
-    n = len(features)
-    index_of: dict[Vector, int] = {}
-    patterns: list[Vector] = []
-    start, stop = bounds
-    ids = array("q", bytes(8 * (stop - start)))
-    frequencies: dict[int, array[int]] = {}
-    for offset, position in enumerate(range(start, stop)):
-        i, j = divmod(pairs[position], n)
-        vector, found = comparison_vector(features[i], features[j], key_counts, value_counts)
-        pattern = index_of.get(vector)
-        if pattern is None:
-            pattern = index_of[vector] = len(patterns)
-            patterns.append(vector)
-        ids[offset] = pattern
-        for k, frequency in found:
-            column = frequencies.get(k)
-            if column is None:
-                column = frequencies[k] = array("q", bytes(8 * (stop - start)))
-            column[offset] = frequency
-    return patterns, ids, frequencies
+        return Counter({self.patterns[p]: c for p, c in self.pattern_counts().items()})
 
 
 def _compare_all(
+    table: vectorised.RecordTable,
     features: Sequence[RecordFeatures],
-    pairs: Sequence[int],
-    workers: int,
+    pairs: Sequence[int] | np.ndarray[Any, np.dtype[np.int64]],
     params: ModelParameters | None = None,
 ) -> _Compared:
-    """Comparison vectors of pairs (i * n + j), in forked worker processes when workers > 1;
-    with term frequencies when `params` carries the counts."""
-    _WORK.update(
-        features=features,
-        pairs=pairs,
-        key_counts=params.key_counts if params else None,
-        value_counts=params.value_counts if params else (),
-    )
-    try:
-        chunk = 50_000
-        bounds = [(s, min(s + chunk, len(pairs))) for s in range(0, len(pairs), chunk)]
-        if workers > 1 and len(pairs) > chunk:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_compare_chunk, bounds, chunksize=1)
+    """Comparison vectors of pairs (i * n + j), computed on arrays (vectorised.RecordTable);
+    with term frequencies when `params` carries the counts. Pairs with a record of several
+    written names go through comparison_vector, the reference for one pair."""
+    n = len(features)
+    codes = np.asarray(pairs, dtype=np.int64)
+    i, j = codes // max(n, 1), codes % max(n, 1)
+    surname, given, patronymic, swapped = table.name_levels(i, j)
+    columns = [
+        surname,
+        given,
+        patronymic,
+        table.birth_levels(i, j),
+        table.equality_levels(table.sex, i, j),
+        table.equality_levels(table.region, i, j),
+        *(table.other_levels(k, i, j) for k in range(table.other.shape[1])),
+    ]
+    matrix = np.stack(columns, axis=1) if columns else np.empty((len(codes), 0), np.int64)
+    frequencies: dict[int, np.ndarray[Any, np.dtype[np.int64]]] = {}
+    if params is not None:
+        frequencies[SURNAME], frequencies[GIVEN] = table.name_frequencies(
+            i, j, surname, given, swapped, table.tokens.key_counts(params.key_counts)
+        )
+        for k, counts in enumerate(params.value_counts):
+            strings = table.other_strings.values
+            by_id = np.array([counts.get(v, 0) for v in strings] + [0], dtype=np.int64)
+            at_column = len(_FIXED) + k
+            frequencies[at_column] = np.where(
+                matrix[:, at_column] == 0, by_id[table.other[i, k]], 0
+            )
+    for at in np.flatnonzero(table.several[i] | table.several[j]).tolist():
+        a, b = features[int(i[at])], features[int(j[at])]
+        if params is not None:
+            vector, found = comparison_vector(a, b, params.key_counts, params.value_counts)
+            for values in frequencies.values():
+                values[at] = 0
+            for k, frequency in found:
+                frequencies[k][at] = frequency
         else:
-            results = [_compare_chunk(b) for b in bounds]
-    finally:
-        _WORK.clear()
-    index_of: dict[Vector, int] = {}
-    patterns: list[Vector] = []
-    ids = array("q")
-    frequencies: dict[int, array[int]] = {}
-    for (start, stop), (local_patterns, local_ids, local_frequencies) in zip(
-        bounds, results, strict=True
-    ):
-        remap = []
-        for vector in local_patterns:
-            pattern = index_of.get(vector)
-            if pattern is None:
-                pattern = index_of[vector] = len(patterns)
-                patterns.append(vector)
-            remap.append(pattern)
-        ids.extend(remap[x] for x in local_ids)
-        for k in local_frequencies.keys() | frequencies.keys():
-            column = frequencies.setdefault(k, array("q", bytes(8 * start)))
-            column.extend(local_frequencies.get(k) or array("q", bytes(8 * (stop - start))))
-    return _Compared(patterns, ids, frequencies)
+            vector, _ = comparison_vector(a, b)
+        matrix[at] = vector
+    # One integer per vector (levels + 1 in base 8) to find the distinct vectors.
+    width = matrix.shape[1]
+    weights = np.int64(8) ** np.arange(width, dtype=np.int64)
+    vector_codes = (matrix + 1) @ weights if width else np.zeros(len(codes), np.int64)
+    distinct, inverse = np.unique(vector_codes, return_inverse=True)
+    patterns = [tuple(int(x) for x in (c // weights) % 8 - 1) for c in distinct]
+    return _Compared(patterns, inverse.ravel().astype(np.int64), frequencies)
+
+
+def _score(
+    model: Model,
+    compared: _Compared,
+    pairs: np.ndarray[Any, np.dtype[np.int64]],
+    ids: Sequence[str],
+    keep_probability: float,
+) -> list[ScoredPair]:
+    """Match weights and probabilities of the compared pairs, on arrays; the pairs kept
+    (probability >= keep_probability), best first (then by ids)."""
+    p = model.parameters
+    n = len(ids)
+    weights = np.array(_pattern_weights(model, compared.patterns) or [0.0], dtype=np.float64)
+    weight = math.log2(p.prior / (1 - p.prior)) + weights[compared.pattern_ids]
+    if compared.patterns:
+        levels = np.array(compared.patterns, dtype=np.int64)[compared.pattern_ids]
+    for k, frequency in sorted(compared.frequencies.items()):
+        if not (model.config.term_frequency and p.specs[k].term_frequency):
+            continue
+        level = levels[:, k]
+        agree = level == 0
+        if k in (SURNAME, GIVEN):
+            agree |= level == NAME_SHARED
+        at = np.flatnonzero(agree & (frequency > 0))
+        if not len(at):
+            continue
+        u = np.array(p.u[k], dtype=np.float64)[level[at]]
+        records = max(p.records, 1)
+        u_tf = np.maximum(frequency[at] / records, 1.0 / records)
+        weight[at] += np.log2(u / u_tf)
+    with np.errstate(over="ignore"):
+        odds = np.exp2(np.minimum(weight, 60.0))
+    probability = np.where(weight > 60, 1.0, odds / (1.0 + odds))
+    at = np.flatnonzero(probability >= keep_probability)
+    i, j = pairs[at] // max(n, 1), pairs[at] % max(n, 1)
+    rank = np.empty(n, dtype=np.int64)
+    rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
+    order = np.lexsort((rank[j], rank[i], -weight[at]))
+    return [
+        ScoredPair(ids[a], ids[b], w, q)
+        for a, b, w, q in zip(
+            i[order].tolist(),
+            j[order].tolist(),
+            weight[at][order].tolist(),
+            probability[at][order].tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _pattern_weights(model: Model, patterns: Sequence[Vector]) -> list[float]:

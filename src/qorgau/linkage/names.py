@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from qorgau.linkage.canonical import canonical_keys
@@ -172,6 +173,7 @@ def _parts(text: str) -> list[str]:
     return [part for part in re.split(r"[\s\-–—]+", text) if any(c.isalpha() for c in part)]
 
 
+@lru_cache(maxsize=1 << 18)
 def _word_keys(word: str) -> frozenset[str]:
     """Keys of the whole word ("Ерлан ұлы" reads as Ерланұлы) and of each of its parts."""
     keys = set(canonical_keys(word))
@@ -191,6 +193,7 @@ def _join_patronymic_markers(words: list[str]) -> list[str]:
     return joined
 
 
+@lru_cache(maxsize=1 << 18)
 def _patronymic_gender(keys: frozenset[str]) -> Gender | None:
     for key in sorted(keys):
         for ending, gender in (*_PATRONYMIC_ENDINGS.items(), *_KAZAKH_PATRONYMIC.items()):
@@ -257,6 +260,7 @@ def _weak_suffix(word: str) -> bool:
     }
 
 
+@lru_cache(maxsize=1 << 18)
 def _split_surname(surname: str) -> tuple[str, str | None, Gender | None]:
     """Stem and suffix as written: Жанбулатова -> Жанбулат + ова (f). The last hyphenated part
     carries the suffix (Петрова-Водкина)."""

@@ -1,0 +1,183 @@
+"""The batch path on arrays agrees with the one-pair reference code, pair by pair: blocking,
+comparison levels and term frequencies (vectorised.py against features.py and blocking_keys)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import defaultdict
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qorgau.linkage import vectorised
+from qorgau.linkage.features import RecordFeatures, as_record, record_features
+from qorgau.linkage.matcher import (
+    MatcherConfig,
+    ModelParameters,
+    _compare_all,
+    blocking_keys,
+    candidate_pairs,
+    comparison_vector,
+)
+from qorgau.linkage.similarity import jaro_winkler, within_one_edit
+from qorgau.linkage.tests.test_matcher import population
+
+
+def _reference_pairs(features: list[RecordFeatures], config: MatcherConfig) -> list[int]:
+    """Candidate pairs the plain way: files of record numbers per blocking key string."""
+    n = len(features)
+    blocks: defaultdict[str, list[int]] = defaultdict(list)
+    for index, f in enumerate(features):
+        for key in blocking_keys(f, config.block_on_other, config.block_on_birth_date):
+            blocks[key].append(index)
+    one_word = [all(len(name.words) < 2 for name in f.names) for f in features]
+    pairs = set()
+    for key, members in blocks.items():
+        if len(members) > config.max_block_size:
+            continue
+        for i, j in itertools.combinations(members, 2):
+            if (
+                config.link_type == "link"
+                and features[i].record.source == features[j].record.source
+            ):
+                continue
+            if key.startswith("k|") and not (one_word[i] or one_word[j]):
+                continue
+            pairs.add(i * n + j)
+    return sorted(pairs)
+
+
+def _mixed_records() -> list[RecordFeatures]:
+    """The test population, plus records of several names, one word, other fields, sources."""
+    rng = random.Random(3)
+    records = population(children=120, seed=11)
+    extra = [
+        {"id": "m1", "names": ["Жумабаев Кайрат", "KAIRAT ZHUMABAYEV"], "birth_date": "2011-04-03"},
+        {"id": "m2", "names": ["Zhumabaev Kairat Serikovich"], "birth_date": "2011-03-04"},
+        {"id": "m3", "names": ["Кайрат"], "birth_date": "2011-04-03", "other": {"doc": "N123"}},
+        {"id": "m4", "names": ["Қайрат Жұмабай", "Kairat"], "age": (12, 13),
+         "recorded_on": "2024-05-01", "other": {"doc": "N124"}},
+        {"id": "m5", "names": [], "birth_date": "2011-04-03", "other": {"doc": "N123"}},
+        {"id": "m6", "names": ["Цой Виктор"], "birth_date": "2011-01-01", "sex": "m"},
+        {"id": "m7", "names": ["Viktor Tsoi"], "birth_date": "2011-06-21", "sex": "m"},
+    ]  # fmt: skip
+    out = [as_record(r) for r in records] + [as_record(r) for r in extra]
+    sources = ("police", "social", "ngo")
+    out = [
+        as_record(
+            {
+                "id": r.id,
+                "names": [(n.text, n.script) for n in r.names],
+                "birth_date": r.birth_date,
+                "age_min": r.age_min,
+                "age_max": r.age_max,
+                "recorded_on": r.recorded_on,
+                "sex": r.sex,
+                "region": r.region,
+                "source": rng.choice(sources),
+                "other": {"doc": r.other.get("doc") or rng.choice(("N1", "N2", "M1", ""))},
+            }
+        )
+        for r in out
+    ]
+    return [record_features(r, ("doc",)) for r in out]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        MatcherConfig(),
+        MatcherConfig(link_type="link", block_on_birth_date=True, block_on_other=("doc",)),
+        MatcherConfig(max_block_size=5),
+    ],
+)
+def test_blocking_on_codes_finds_exactly_the_pairs_of_the_key_strings(
+    config: MatcherConfig,
+) -> None:
+    features = _mixed_records()
+    assert candidate_pairs(features, config, ("doc",)) == _reference_pairs(features, config)
+
+
+def test_comparisons_on_arrays_equal_the_reference_for_every_pair() -> None:
+    features = _mixed_records()
+    n = len(features)
+    key_counts: defaultdict[str, int] = defaultdict(int)
+    for f in features:
+        for key in f.name_keys:
+            key_counts[key] += 1
+    value_counts = [{"N1": 7, "N2": 3, "N123": 2}]
+    params = ModelParameters(
+        specs=(), m=[], u=[], prior=0.1, key_counts=dict(key_counts), value_counts=value_counts
+    )
+    pairs = [i * n + j for i in range(n) for j in range(i + 1, n)]
+    table = vectorised.RecordTable(features)
+    compared = _compare_all(table, features, pairs, params)
+    checked_several = 0
+    for index, pair in enumerate(pairs):
+        i, j = divmod(pair, n)
+        vector, found = comparison_vector(features[i], features[j], key_counts, value_counts)
+        assert compared.patterns[compared.pattern_ids[index]] == vector, (i, j)
+        expected = dict(found)
+        for k, column in compared.frequencies.items():
+            assert column[index] == expected.get(k, 0), (i, j, k)
+        checked_several += len(features[i].names) > 1 or len(features[j].names) > 1
+    assert checked_several  # the reference path for records of several names ran too
+    # Without counts: the same vectors, no frequencies.
+    plain = _compare_all(table, features, pairs)
+    assert not plain.frequencies
+    assert [plain.patterns[p] for p in plain.pattern_ids] == [
+        compared.patterns[p] for p in compared.pattern_ids
+    ]
+
+
+_TEXT = st.text(alphabet="aeiokrstnzhжакнсәұ", max_size=9)
+
+
+@given(st.lists(st.tuples(_TEXT, _TEXT), max_size=30))
+def test_many_at_once_equals_one_at_a_time(pairs: list[tuple[str, str]]) -> None:
+    left = [a for a, _ in pairs]
+    right = [b for _, b in pairs]
+    similarity = vectorised.jaro_winkler_many(left, right)
+    edits = vectorised.within_one_edit_many(left, right)
+    for index, (a, b) in enumerate(pairs):
+        assert similarity[index] == pytest.approx(jaro_winkler(min(a, b), max(a, b)), abs=1e-12)
+        assert bool(edits[index]) == within_one_edit(a, b)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=7), max_size=12))
+def test_block_pairs_are_every_pair_inside_each_block(sizes: list[int]) -> None:
+    starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64) if sizes else np.empty(0, np.int64)
+    left, right = vectorised._block_pairs(starts, np.array(sizes, dtype=np.int64))
+    expected = {
+        (start + x, start + y)
+        for start, size in zip(starts.tolist(), sizes, strict=True)
+        for x, y in itertools.combinations(range(size), 2)
+    }
+    got = list(zip(left.tolist(), right.tolist(), strict=True))
+    assert len(got) == len(expected)
+    assert set(got) == expected
+
+
+def test_birth_levels_cover_swaps_placeholders_estimates_and_missing() -> None:
+    rows = [
+        {"id": "a", "birth_date": date(2011, 4, 3)},
+        {"id": "b", "birth_date": date(2011, 3, 4)},
+        {"id": "c", "birth_date": date(2011, 1, 1)},
+        {"id": "d", "age": (12, 13), "recorded_on": date(2024, 5, 1)},
+        {"id": "e"},
+        {"id": "f", "birth_date": date(2012, 4, 3)},
+        {"id": "g", "birth_date": date(2014, 9, 30)},
+    ]
+    features = [record_features(as_record(r)) for r in rows]
+    table = vectorised.RecordTable(features)
+    n = len(features)
+    i, j = np.array([(a, b) for a in range(n) for b in range(n)]).T
+    levels = table.birth_levels(i, j)
+    from qorgau.linkage.features import birth_level
+
+    for index in range(len(i)):
+        assert levels[index] == birth_level(features[i[index]].birth, features[j[index]].birth)
