@@ -77,7 +77,8 @@ def _gender_rows(table: Any) -> list[tuple[str, int | None]]:
     ]
 
 
-def event_charts(report: Any) -> dict[str, SafeString]:
+def event_charts(report: Any) -> dict[str, Any]:
+    """The SVG charts of the event report; "feedback" holds (feedback, chart, legend) per survey."""
     sector, region = report.tables
     return {
         "gender": bar_chart(_gender_rows(report.gender), title=_("By gender")),

@@ -402,7 +402,7 @@ def _feedback(event: Event, *, approved: int, suppress: bool) -> list[Feedback]:
         "survey_id", "answers"
     ):
         responses[survey_id].append(answers)
-    order = {Survey.Kind.FEEDBACK: 0, Survey.Kind.FOLLOW_UP: 1}
+    order: dict[str, int] = {Survey.Kind.FEEDBACK: 0, Survey.Kind.FOLLOW_UP: 1}
     lines = []
     for survey in sorted(found.values(), key=lambda s: order.get(s.kind, 9)):
         if survey.kind == Survey.Kind.FOLLOW_UP and not responses[survey.pk]:
