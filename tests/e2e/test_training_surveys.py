@@ -113,6 +113,17 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     _no_sideways_scrolling(phone)
     screenshot(phone, "surveys-organiser-kk-360px")
 
+    # --- the event report has the feedback section ----------------------------------------
+    page.goto(f"{live_server.url}/training/events/{event.pk}/report/")
+    expect(page.locator("#feedback svg.survey-chart")).to_be_visible()
+    expect(page.locator("#feedback .feedback-mean").first).to_be_visible()
+    expect(page.locator("#feedback").get_by_text("Индикаторлар тізімі")).to_be_visible()
+    screenshot(page, "event-report-feedback-desktop")
+    phone.goto(f"{live_server.url}/training/events/{event.pk}/report/")
+    expect(phone.locator("#feedback h2")).to_have_text("Қатысушылардың пікірі")
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "event-report-feedback-kk-360px")
+
 
 def test_the_library_finds_materials_for_children_with_special_needs_on_a_phone(
     live_server, reference_data, phone_page, screenshot

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from qorgau.training.survey_charts import COLOURS, likert_chart
+
 BAR_COLOURS = ("#1f5f8b", "#3d8c6e", "#c2793a", "#7a5c99", "#a33f4f", "#5b7083")
 _WIDTH = 400  # the label sits above its bar, so the chart reads on a phone too
 _ROW = 38
@@ -75,7 +77,8 @@ def _gender_rows(table: Any) -> list[tuple[str, int | None]]:
     ]
 
 
-def event_charts(report: Any) -> dict[str, SafeString]:
+def event_charts(report: Any) -> dict[str, Any]:
+    """The SVG charts of the event report; "feedback" holds (feedback, chart, legend) per survey."""
     sector, region = report.tables
     return {
         "gender": bar_chart(_gender_rows(report.gender), title=_("By gender")),
@@ -88,6 +91,14 @@ def event_charts(report: Any) -> dict[str, SafeString]:
             maximum=100,
             colour=BAR_COLOURS[3],
         ),
+        "feedback": [
+            (
+                feedback,
+                likert_chart([q.shown for q in feedback.questions], feedback.results.scale),
+                [(point, label, COLOURS[point]) for point, label in feedback.results.scale],
+            )
+            for feedback in report.feedback
+        ],
     }
 
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qorgau.training.reports import (
     SMALL,
     EventReport,
+    Feedback,
     Figure,
     Knowledge,
     ProgrammeReport,
@@ -96,6 +97,38 @@ def _knowledge(book: Workbook, knowledge: Knowledge) -> None:
     _sheet(book, _("Knowledge gain"), [_("Figure"), _("Value")], rows)
 
 
+def _feedback(book: Workbook, feedback: Feedback) -> None:
+    results = feedback.results
+    points = [str(point) for point, _label in results.scale]
+    header = [_("Question"), "n", _("Mean"), _("4 or 5, %"), *points]
+    rows: list[list[Any]] = [
+        [_("Answers"), results.respondents],
+        [_("Response rate, %"), feedback.response_rate],
+    ]
+    if feedback.hidden:
+        rows.append(
+            [
+                _("The results of an anonymous survey are shown from %(n)s answers.")
+                % {"n": results.minimum}
+            ]
+        )
+    else:
+        for line in feedback.likert:
+            q = line.result
+            if line.hidden:
+                rows.append([f"{q.position}. {q.text}", f"< {SMALL}"])
+                continue
+            share = None if q.share_agree is None else round(100 * q.share_agree)
+            counts = [q.counts.get(point, 0) for point, _label in results.scale]
+            rows.append([f"{q.position}. {q.text}", q.n, _number(q.mean), share, *counts])
+        for line in feedback.open:
+            q = line.result
+            rows.append([f"{q.position}. {q.text}", q.n])
+            if feedback.open_answers:
+                rows.extend([["", "", answer] for answer in q.answers])
+    _sheet(book, str(feedback.survey.get_kind_display()), header, rows)
+
+
 def band_label(band: object) -> str:
     labels = {"low": _("low"), "medium": _("medium"), "high": _("high")}
     return labels.get(str(band), "")
@@ -160,6 +193,8 @@ def event_xlsx(report: EventReport) -> bytes:
         [[_day(d.day), d.sessions, d.present, d.share] for d in report.days],
     )
     _knowledge(book, report.knowledge)
+    for feedback in report.feedback:
+        _feedback(book, feedback)
     return _save(book)
 
 

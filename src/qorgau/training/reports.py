@@ -19,13 +19,18 @@ Decisions (docs/adr/0016-training-reports.md):
   "< 3", and so is a second cell of its row or column when one hidden cell could otherwise be
   worked out from the totals. Knowledge-gain figures of fewer than 3 matched pairs are hidden
   for them too. Totals of a whole report are never hidden.
+- **Feedback** (ADR 0016, amendment): the event's feedback survey, and its follow-up survey
+  once someone answered it, per scale question n, mean and the five counts, with the response
+  rate (answers / approved participants). An anonymous survey below the data's minimum shows
+  nothing, as its results page does. A reader who may not see small numbers sees no open
+  answers (only how many there are) and no figures of a question answered by 1 or 2 people.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -36,7 +41,7 @@ from django.utils.translation import gettext_lazy
 
 from qorgau.accounts.models import Organisation, Region, User
 from qorgau.accounts.permissions import can
-from qorgau.training import assessment_selectors, stats
+from qorgau.training import assessment_selectors, stats, surveys
 from qorgau.training.certificates import rule_of
 from qorgau.training.models import (
     Attendance,
@@ -47,6 +52,9 @@ from qorgau.training.models import (
     Registration,
     Sector,
     Session,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
 )
 
 SMALL = 3  # counts below this are hidden from readers who may not see small numbers
@@ -340,6 +348,85 @@ def _knowledge(results: assessment_selectors.Results, *, suppress: bool) -> Know
     )
 
 
+# --- feedback -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FeedbackQuestion:
+    result: surveys.QuestionResult
+    hidden: bool  # answered by 1 or 2 people, for a reader who may not see small numbers
+
+    @property
+    def shown(self) -> surveys.QuestionResult:
+        """The result to draw: a hidden question is drawn as one without answers."""
+        if not self.hidden:
+            return self.result
+        return replace(self.result, n=0, counts={}, mean=None, share_agree=None, answers=())
+
+
+@dataclass(frozen=True)
+class Feedback:
+    results: surveys.SurveyResults
+    approved: int
+    open_answers: bool  # the reader sees the open answers' texts
+    questions: tuple[FeedbackQuestion, ...]
+
+    @property
+    def survey(self) -> Survey:
+        return self.results.survey
+
+    @property
+    def hidden(self) -> bool:
+        """Anonymous and below the minimum number of answers: nothing is shown."""
+        return self.results.suppressed
+
+    @property
+    def response_rate(self) -> int | None:
+        return percent(self.results.respondents, self.approved)
+
+    @property
+    def likert(self) -> list[FeedbackQuestion]:
+        return [q for q in self.questions if q.result.is_likert]
+
+    @property
+    def open(self) -> list[FeedbackQuestion]:
+        return [q for q in self.questions if not q.result.is_likert]
+
+
+def _feedback(event: Event, *, approved: int, suppress: bool) -> list[Feedback]:
+    """The feedback survey, and the follow-up once answered, in three queries."""
+    found = {s.pk: s for s in Survey.objects.filter(event=event)}
+    questions: dict[int, list[SurveyQuestion]] = defaultdict(list)
+    for question in SurveyQuestion.objects.filter(survey__event=event):
+        questions[question.survey_id].append(question)
+    responses: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for survey_id, answers in SurveyResponse.objects.filter(survey__event=event).values_list(
+        "survey_id", "answers"
+    ):
+        responses[survey_id].append(answers)
+    order: dict[str, int] = {Survey.Kind.FEEDBACK: 0, Survey.Kind.FOLLOW_UP: 1}
+    lines = []
+    for survey in sorted(found.values(), key=lambda s: order.get(s.kind, 9)):
+        if survey.kind == Survey.Kind.FOLLOW_UP and not responses[survey.pk]:
+            continue
+        results = surveys.summarise_survey(
+            survey=survey,
+            questions=questions[survey.pk],
+            responses=responses[survey.pk],
+            participants=approved,
+        )
+        lines.append(
+            Feedback(
+                results=results,
+                approved=approved,
+                open_answers=not suppress,
+                questions=tuple(
+                    FeedbackQuestion(q, hidden=suppress and 0 < q.n < SMALL)
+                    for q in results.questions
+                ),
+            )
+        )
+    return lines
+
+
 # --- the event report ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class SessionAttendance:
@@ -373,6 +460,7 @@ class EventReport:
     certificates_issued: int
     certificates_revoked: int
     suppressed: bool
+    feedback: list[Feedback] = field(default_factory=list)
 
     @property
     def attended_share(self) -> int | None:
@@ -454,6 +542,7 @@ def event_report(*, user: User, event: Event, language: str = "en") -> EventRepo
         certificates_issued=certificates["issued"],
         certificates_revoked=certificates["revoked"],
         suppressed=suppress,
+        feedback=_feedback(event, approved=approved, suppress=suppress),
     )
 
 
@@ -524,6 +613,34 @@ class ProgrammeReport:
         return sum(1 for line in self.cities if line.trained)
 
 
+@dataclass(frozen=True)
+class TrainedPeople:
+    rows: list[RegistrationRow]  # approved registrations present at one session or more
+    people: list[Person]  # the distinct people behind them
+
+    @property
+    def women(self) -> int:
+        return sum(1 for p in self.people if p.gender == Gender.FEMALE)
+
+    def people_of_events(self, event_ids: Iterable[int]) -> int:
+        """How many distinct people were trained at these events."""
+        wanted = set(event_ids)
+        registrations = {r.pk for r in self.rows if r.event_id in wanted}
+        return sum(1 for p in self.people if registrations.intersection(p.registrations))
+
+
+def trained_people(*, programme: Programme) -> TrainedPeople:
+    """The people trained by a programme, each counted once (one query; ADR 0016)."""
+    rows = _registration_rows(
+        Registration.objects.filter(
+            event__programme=programme,
+            status=Status.APPROVED,
+            pk__in=Attendance.objects.values("registration_id"),
+        )
+    )
+    return TrainedPeople(rows=rows, people=people_of(rows))
+
+
 def programme_report(*, user: User, programme: Programme, language: str = "en") -> ProgrammeReport:
     """Targets against results and people trained, counted once each, in a constant number of
     queries (the caller checked access)."""
@@ -533,14 +650,8 @@ def programme_report(*, user: User, programme: Programme, language: str = "en") 
         .select_related("region")
         .order_by("starts_on", "pk")
     )
-    trained_rows = _registration_rows(
-        Registration.objects.filter(
-            event__programme=programme,
-            status=Status.APPROVED,
-            pk__in=Attendance.objects.values("registration_id"),
-        )
-    )
-    people = people_of(trained_rows)
+    trained = trained_people(programme=programme)
+    trained_rows, people = trained.rows, trained.people
     per_event = Counter(r.event_id for r in trained_rows)
     person_of = {pk: n for n, p in enumerate(people) for pk in p.registrations}
     event_of = {r.pk: r.event_id for r in trained_rows}

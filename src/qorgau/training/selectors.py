@@ -34,6 +34,7 @@ from qorgau.training.models import (
     Session,
     Speaker,
 )
+from qorgau.training.reports import trained_people
 
 Status = Registration.Status
 
@@ -323,7 +324,8 @@ class ProgrammeSummary:
 
 
 def programme_summary(*, programme: Programme) -> ProgrammeSummary:
-    """Targets against results, per event and per series. Counts only, never a person."""
+    """Targets against results, per event and per series. Counts only, never a person: each
+    person once across the programme (or the series), as the report for donors counts."""
     events = list(
         with_counts(Event.objects.filter(programme=programme).select_related("region", "series"))
         .annotate(
@@ -332,8 +334,9 @@ def programme_summary(*, programme: Programme) -> ProgrammeSummary:
         )
         .order_by("starts_on", "pk")
     )
-    trained = sum(e.trained for e in events)
-    women = sum(e.women_trained for e in events)
+    people = trained_people(programme=programme)
+    trained = len(people.people)
+    women = people.women
     held = [e for e in events if e.trained]
     regions = len({e.region_id for e in held})
     series: dict[int, list[Any]] = {}
@@ -345,7 +348,7 @@ def programme_summary(*, programme: Programme) -> ProgrammeSummary:
             series=members[0].series,
             events=len(members),
             cities=[e.city for e in members],
-            trained=sum(e.trained for e in members),
+            trained=people.people_of_events(e.pk for e in members),
         )
         for members in series.values()
     ]

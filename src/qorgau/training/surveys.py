@@ -455,13 +455,27 @@ def survey_results(*, survey: Survey) -> SurveyResults:
     Three queries whatever the number of answers. Texts are in the active language. Open
     answers are sorted alphabetically, so their order says nothing about who wrote them.
     """
-    templates = survey_templates()
-    language = (get_language() or "kk")[:2]
     questions = list(SurveyQuestion.objects.filter(survey=survey))
     responses = list(SurveyResponse.objects.filter(survey=survey).values_list("answers", flat=True))
     participants = Registration.objects.filter(
         event_id=survey.event_id, status=Registration.Status.APPROVED
     ).count()
+    return summarise_survey(
+        survey=survey, questions=questions, responses=responses, participants=participants
+    )
+
+
+def summarise_survey(
+    *,
+    survey: Survey,
+    questions: Sequence[SurveyQuestion],
+    responses: Sequence[Mapping[str, Any]],
+    participants: int,
+) -> SurveyResults:
+    """The results from rows already read (pure; the event report reads several surveys'
+    rows at once). Anonymous surveys with fewer answers than the data's minimum show nothing."""
+    templates = survey_templates()
+    language = (get_language() or "kk")[:2]
     suppressed = survey.anonymous and 0 < len(responses) < templates.anonymous_minimum
     results = []
     for question in questions:

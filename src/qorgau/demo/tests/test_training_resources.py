@@ -58,3 +58,27 @@ def test_loading_twice_adds_no_material_and_no_answer(demo):
         MaterialVersion.objects.count(),
         SurveyResponse.objects.count(),
     ) == counts
+
+
+def test_the_event_reports_of_the_2016_seminars_show_their_feedback_means(demo):
+    from django.contrib.auth import get_user_model
+    from django.template.defaultfilters import floatformat
+    from django.test import Client
+    from django.urls import reverse
+
+    from qorgau.training.models import SurveyQuestion
+
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(get_user_model().objects.get(username="organiser"))
+    for event in Event.objects.filter(code__startswith="osce-2016-"):
+        survey = Survey.objects.get(event=event, kind="feedback")
+        answers = list(survey.responses.values_list("answers", flat=True))
+        questions = survey.questions.filter(kind=SurveyQuestion.Kind.LIKERT)
+        means = [sum(a[str(q.pk)] for a in answers) / len(answers) for q in questions]
+        assert means and all(3 < m < 5 for m in means)
+
+        page = client.get(reverse("training:event_report", args=[event.pk])).content.decode()
+
+        section = page.split('id="feedback-feedback"')[1].split("</table>")[0]
+        shown = [cell.split("<")[0] for cell in section.split('class="feedback-mean">')[1:]]
+        assert shown == [str(floatformat(m, 1)) for m in means]

@@ -14,9 +14,16 @@ from openpyxl import load_workbook
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import OrganisationFactory, RegionFactory, user_with_role
 from qorgau.audit.models import AuditEvent
-from qorgau.training import reports
+from qorgau.training import reports, surveys
 from qorgau.training.certificates import certificate_issue
-from qorgau.training.models import ProgrammeTarget, Registration, Sector
+from qorgau.training.models import (
+    ProgrammeTarget,
+    Registration,
+    Sector,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from qorgau.training.reports import RegistrationRow, _suppress, crosstab, people_of
 from qorgau.training.tests.factories import (
     AttendanceFactory,
@@ -388,6 +395,24 @@ def test_an_unknown_file_format_is_not_found(organiser, held):
 
 
 # --- queries ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_programme_page_runs_the_same_queries_for_6_or_66_registrations(
+    organiser, programme, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(organiser)
+    url = reverse("training:programme_detail", args=[programme.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for event in programme.events.all():
+        _grow_event(event, list(event.sessions.all()), 30)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
 def _grow_event(event, sessions, n: int) -> None:
     for i in range(n):
         registration = RegistrationFactory(
@@ -410,9 +435,16 @@ def test_the_event_report_page_runs_the_same_queries_for_6_or_46_participants(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    feedback = _survey(event, Survey.Kind.FEEDBACK)
+    follow_up = _survey(event, Survey.Kind.FOLLOW_UP)
+    approved = event.registrations.filter(status=Registration.Status.APPROVED).order_by("pk")
+    _answer_all(feedback, approved[:4])
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _grow_event(event, sessions, 40)
+    _answer_all(feedback, list(approved)[4:])
+    _answer_all(follow_up, approved[:30])
+    assert SurveyResponse.objects.filter(survey__event=event).count() == 46 + 30
     print(f"event report page: {len(small.captured_queries)} queries")
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
@@ -435,3 +467,150 @@ def test_the_programme_report_page_runs_the_same_queries_for_6_or_66_registratio
     print(f"programme report page: {len(small.captured_queries)} queries")
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- feedback -----------------------------------------------------------------------------
+def _survey(event, kind: str, *, anonymous: bool = True) -> Survey:
+    survey = surveys.survey_prepare(actor=None, event=event, kind=kind)
+    Survey.objects.filter(pk=survey.pk).update(anonymous=anonymous)
+    survey.refresh_from_db()
+    return survey
+
+
+def _answer_all(survey: Survey, registrations, text: str = "") -> None:
+    """Each registration answers every scale question with 1 + (its index mod 5)."""
+    questions = list(survey.questions.all())
+    for index, registration in enumerate(registrations):
+        answers = {}
+        for question in questions:
+            if question.kind == SurveyQuestion.Kind.LIKERT:
+                answers[f"q{question.pk}"] = str(1 + index % 5)
+            elif text:
+                answers[f"q{question.pk}"] = f"{text} {index}"
+        surveys.survey_submit(
+            survey=survey,
+            registration=registration,
+            raw_answers=answers,
+            language="en",
+            today=survey.opens_on,
+        )
+
+
+def _likert_means(survey: Survey) -> list[float]:
+    """The means computed here from the stored answers, not by the report."""
+    answers = list(SurveyResponse.objects.filter(survey=survey).values_list("answers", flat=True))
+    return [
+        sum(a[str(q.pk)] for a in answers) / len(answers)
+        for q in survey.questions.filter(kind=SurveyQuestion.Kind.LIKERT).order_by("position")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_event_report_has_the_feedback_means_distribution_and_response_rate(organiser, held):
+    event, _sessions, people = held
+    survey = _survey(event, Survey.Kind.FEEDBACK)
+    _answer_all(survey, people[:4], text="Useful")
+
+    report = reports.event_report(user=organiser, event=event)
+
+    (feedback,) = report.feedback  # the follow-up survey has no answers: not in the report
+    assert feedback.results.respondents == 4 and feedback.response_rate == 67  # 4 of 6
+    likert = [line.result for line in feedback.likert]
+    assert [q.mean for q in likert] == pytest.approx(_likert_means(survey))
+    assert likert[0].counts == {1: 1, 2: 1, 3: 1, 4: 1, 5: 0}
+    assert feedback.open_answers and "Useful 0" in feedback.open[0].result.answers
+    page = _client(organiser).get(reverse("training:event_report", args=[event.pk]))
+    html = page.content.decode()
+    assert 'id="feedback-feedback"' in html and "67%" in html
+    assert "<title>" in html.split('id="feedback"')[1]  # the survey's SVG chart
+    assert "Useful 3" in html
+
+
+@pytest.mark.django_db
+def test_the_follow_up_survey_joins_the_report_once_answered(organiser, held):
+    event, _sessions, people = held
+    _survey(event, Survey.Kind.FEEDBACK)
+    follow_up = _survey(event, Survey.Kind.FOLLOW_UP)
+    _answer_all(follow_up, people[:3])
+
+    report = reports.event_report(user=organiser, event=event)
+
+    assert [f.survey.kind for f in report.feedback] == ["feedback", "follow_up"]
+    assert report.feedback[1].response_rate == 50
+
+
+@pytest.mark.django_db
+def test_an_anonymous_survey_with_2_answers_is_hidden_in_the_report(organiser, held):
+    event, _sessions, people = held
+    survey = _survey(event, Survey.Kind.FEEDBACK, anonymous=True)
+    _answer_all(survey, people[:2], text="Secret")
+
+    report = reports.event_report(user=organiser, event=event)
+    html = _client(organiser).get(reverse("training:event_report", args=[event.pk])).content
+    book = load_workbook(
+        io.BytesIO(
+            _client(organiser)
+            .get(reverse("training:event_report_file", args=[event.pk, "xlsx"]))
+            .content
+        )
+    )
+
+    assert report.feedback[0].hidden
+    assert all(line.result.n == 0 for line in report.feedback[0].questions)
+    assert b"feedback-hidden" in html and b"Secret" not in html and b"feedback-mean" not in html
+    cells = [v for row in book["Feedback survey"].iter_rows(values_only=True) for v in row]
+    assert not [v for v in cells if isinstance(v, str) and "Secret" in v]
+
+
+@pytest.mark.django_db
+def test_a_donor_officer_sees_the_feedback_figures_but_no_open_answers(organiser, held):
+    event, _sessions, people = held
+    programme = ProgrammeFactory(implementer=event.organiser)
+    event.programme = programme
+    event.save()
+    donor_org = OrganisationFactory()
+    programme.donors.add(donor_org)
+    donor = _client(user_with_role(Role.DONOR_OFFICER, donor_org))
+    survey = _survey(event, Survey.Kind.FEEDBACK, anonymous=False)
+    _answer_all(survey, people[:5], text="Open remark")
+
+    page = donor.get(reverse("training:event_report", args=[event.pk])).content.decode()
+    book = load_workbook(
+        io.BytesIO(
+            donor.get(reverse("training:event_report_file", args=[event.pk, "xlsx"])).content
+        )
+    )
+    organiser_page = _client(organiser).get(reverse("training:event_report", args=[event.pk]))
+
+    assert "Open remark" not in page and "5 open answers" in page
+    assert "feedback-mean" in page  # the scale figures are shown
+    cells = [str(v) for row in book["Feedback survey"].iter_rows(values_only=True) for v in row]
+    assert not [v for v in cells if "Open remark" in v]
+    assert "Open remark 4" in organiser_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_event_report_pdf_in_kazakh_has_the_feedback_section(organiser, held):
+    from pypdf import PdfReader
+
+    event, _sessions, people = held
+    _answer_all(_survey(event, Survey.Kind.FEEDBACK), people[:4])
+    client = _client(organiser)
+    client.cookies["qorgau_language"] = "kk"
+
+    response = client.get(reverse("training:event_report_file", args=[event.pk, "pdf"]))
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Қатысушылардың пікірі" in text  # "participants' feedback" in Kazakh
+    assert "67%" in text
+
+
+@pytest.mark.django_db
+def test_the_programme_page_counts_each_person_once_like_the_report(organiser, programme):
+    report = reports.programme_report(user=organiser, programme=programme)
+    response = _client(organiser).get(reverse("training:programme_detail", args=[programme.pk]))
+
+    html = response.content.decode()
+    results = html.split('id="programme-results"')[1].split("</ul>")[0]
+    assert f"<strong>{report.people}</strong>" in results and report.people == 5
+    assert f"<strong>{report.women_share}%</strong>" in results
