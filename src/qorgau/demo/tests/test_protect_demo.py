@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from qorgau.accounts.models import User
 from qorgau.audit.models import AuditEvent
+from qorgau.cases.duplicates import possible_matches
 from qorgau.cases.models import Case, Child, ChildName
 from qorgau.cases.models_care import Closure
 from qorgau.core.workspaces import real_workspace
@@ -51,6 +52,20 @@ def test_the_duplicate_pair_is_the_same_boy_in_two_organisations_and_two_scripts
         names__full_name__in=["Жұмабаев Қайрат Ерланұлы", "ZHUMABAEV KAIRAT"]
     )
     assert pair.values("organisation").distinct().count() == 2
+    # Registering the Latin spelling in Kostanay warns of Pavlodar's record (named, not shown).
+    matches = possible_matches(
+        user=User.objects.get(username="casemanager"),
+        workspace=workspace,
+        names=["ZHUMABAEV KAIRAT"],
+        age_min=14,
+        age_max=16,
+        sex="male",
+    )
+    others = [m for m in matches if not m.own]
+    assert [m.organisation.name for m in others] == [
+        "Отдел опеки и попечительства Управления образования Павлодарской области"
+    ]
+    assert others[0].probability > 0.9
 
 
 def test_the_supervisor_sees_one_overdue_referral():
