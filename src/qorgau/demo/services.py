@@ -11,6 +11,7 @@ from qorgau.accounts.services import reference_data_load, user_create
 from qorgau.core.workspaces import real_workspace
 from qorgau.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
 from qorgau.demo.directory import directory_demo_load
+from qorgau.demo.protect import protect_demo_load
 from qorgau.demo.training import training_demo_load
 from qorgau.demo.training_resources import training_resources_demo_load
 from qorgau.screening.services import catalogue_load_packaged, pathway_rules_load_packaged
@@ -62,4 +63,5 @@ def demo_load() -> DemoLoad:
     training_demo_load(organisations=organisations)
     training_resources_demo_load(organisations=organisations)
     directory_demo_load(organisations=organisations)
+    protect_demo_load(organisations=organisations)
     return DemoLoad(organisations_created=created_orgs, users_created=created_users)

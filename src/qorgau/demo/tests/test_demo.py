@@ -13,7 +13,11 @@ from django.urls import reverse
 
 from qorgau.accounts.models import Membership, Organisation, User
 from qorgau.accounts.roles import Role
+from qorgau.audit.models import AuditEvent
+from qorgau.cases.models import Case, Child
 from qorgau.demo.data import ORGANISATIONS, USERS
+from qorgau.justice.models import Proceeding
+from qorgau.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +37,16 @@ def _demo() -> str:
 
 def _counts() -> tuple[int, int, int]:
     return Organisation.objects.count(), User.objects.count(), Membership.objects.count()
+
+
+def _protect_counts() -> tuple[int, ...]:
+    return (
+        Child.objects.across_workspaces().count(),
+        Case.objects.across_workspaces().count(),
+        Referral.objects.across_workspaces().count(),
+        Proceeding.objects.across_workspaces().count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def _printed_password(output: str) -> str:
@@ -57,10 +71,12 @@ def test_the_first_run_loads_the_organisations_and_one_login_per_role():
 def test_running_it_twice_adds_no_organisations_users_or_memberships():
     _demo()
     after_first = _counts()
+    protect_after_first = _protect_counts()
 
     output = _demo()
 
     assert _counts() == after_first
+    assert _protect_counts() == protect_after_first  # no child, case, referral or audit event
     assert "0 organisations and 0 users added" in output
 
 
