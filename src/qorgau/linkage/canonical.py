@@ -146,17 +146,19 @@ def _normalise(token: str) -> str:
     return "".join(out)
 
 
-def _is_cyrillic(char: str) -> bool:
-    return "\u0400" <= char <= "\u04ff"
-
-
 def _one_script(text: str) -> str:
     """Read look-alike letters in the token's main script (Cyrillic wins ties)."""
-    cyrillic = [c for c in text if _is_cyrillic(c)]
-    latin = [c for c in text if c.isalpha() and not _is_cyrillic(c)]
-    only_cyrillic = sum(1 for c in cyrillic if c not in _CYRILLIC_LOOKALIKES)
-    only_latin = sum(1 for c in latin if c not in _LATIN_LOOKALIKES)
-    if (only_cyrillic, len(cyrillic)) >= (only_latin, len(latin)):
+    cyrillic = latin = only_cyrillic = only_latin = 0
+    for c in text:
+        if "\u0400" <= c <= "\u04ff":
+            cyrillic += 1
+            if c not in _CYRILLIC_LOOKALIKES:
+                only_cyrillic += 1
+        elif c.isalpha():
+            latin += 1
+            if c not in _LATIN_LOOKALIKES:
+                only_latin += 1
+    if (only_cyrillic, cyrillic) >= (only_latin, latin):
         return text.translate(_LATIN_TO_CYRILLIC)
     return text.translate(_CYRILLIC_TO_LATIN)
 

@@ -11,7 +11,6 @@ matcher learns how much each one weighs (matcher.py). Design: docs/adr/0008-matc
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from qorgau.linkage import dates
 from qorgau.linkage.canonical import canonical_keys, fold, primary_key
 from qorgau.linkage.names import (
     _GIVEN_LOOKALIKES,
+    _parts,
     _skeleton_stems,
     given_name_keys,
     parse_name,
@@ -323,7 +323,7 @@ def _name_features(text: str, script: str | None) -> NameFeatures:
 
 @lru_cache(maxsize=200_000)
 def _token(text: str, role: str) -> Token:
-    parts = [p for p in re.split(r"[\s\-–—]+", text) if any(c.isalpha() for c in p)]
+    parts = _parts(text)
     if role == "given":
         keys = set(given_name_keys(text))
     else:

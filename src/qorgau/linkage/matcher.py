@@ -29,6 +29,7 @@ Deterministic for a given seed and input order. Design and measurements: docs/ad
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import random
@@ -417,8 +418,10 @@ def _blocking_codes(
             if birth.swapped is not None:
                 days.append(birth.swapped.toordinal())
             for day in days:
-                extra.extend(code(vectorised.DATE_LETTERS, day, x) for x in letters)
-                extra.extend(code(vectorised.DATE_WORD, day, x) for x in words)
+                high = code(vectorised.DATE_LETTERS, day)  # block_code(kind, day, x) == high | x
+                extra.extend([high | x for x in letters])
+                high = code(vectorised.DATE_WORD, day)
+                extra.extend([high | x for x in words])
             if config.block_on_birth_date:
                 extra.append(code(vectorised.BIRTH_DATE, birth.written.toordinal()))
         other = f.record.other
@@ -715,6 +718,17 @@ class Matcher:
 
     def link(self, records: Iterable[Record | Mapping[str, object]]) -> LinkResult:
         """Fit the model on the records, score their candidate pairs, cluster them."""
+        # The linkage makes millions of small objects and no reference cycles: the cyclic
+        # garbage collector would only rescan them (ADR 0017). Restored as it was on the way out.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._link(records)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _link(self, records: Iterable[Record | Mapping[str, object]]) -> LinkResult:
         config = self.config
         recs = [as_record(r) for r in records]
         ids = [r.id for r in recs]
@@ -884,8 +898,12 @@ def _parse_names_in_parallel(records: Sequence[Record], workers: int) -> None:
         return
     size = -(-len(todo) // workers)
     chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for chunk, parsed in zip(chunks, pool.map(_parse_names, chunks), strict=True):
+    # This process parses the first chunk itself while the forked ones parse the others: one
+    # process fewer to start, and a chunk that is neither pickled nor unpickled.
+    with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
+        pending = pool.map_async(_parse_names, chunks[1:])
+        _parse_names(chunks[0])  # files them in the name cache
+        for chunk, parsed in zip(chunks[1:], pending.get(), strict=True):
             _NAME_CACHE.update(zip(chunk, parsed, strict=True))
 
 

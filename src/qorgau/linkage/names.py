@@ -161,16 +161,25 @@ def name_keys(full_name: str) -> frozenset[str]:
 def _words(text: str) -> list[str]:
     """Words with their surrounding punctuation removed; "К.А." becomes two initials."""
     words: list[str] = []
-    for raw in re.split(r"[\s,;]+", text):
+    for raw in _WORD_SPLIT(text):
         for piece in raw.split(".") if "." in raw.strip(".") else [raw]:
             word = piece.strip(".,;:()[]{}\"'«»-–—")
-            if any(char.isalpha() for char in word):
+            if _has_letter(word):
                 words.append(word)
     return words
 
 
+_WORD_SPLIT = re.compile(r"[\s,;]+").split
+_PART_SPLIT = re.compile(r"[\s\-–—]+").split
+
+
+def _has_letter(text: str) -> bool:
+    """Whether any character is a letter (str.isalpha; the whole-word test first, as most are)."""
+    return text.isalpha() or any(char.isalpha() for char in text)
+
+
 def _parts(text: str) -> list[str]:
-    return [part for part in re.split(r"[\s\-–—]+", text) if any(c.isalpha() for c in part)]
+    return [part for part in _PART_SPLIT(text) if _has_letter(part)]
 
 
 @lru_cache(maxsize=1 << 18)
