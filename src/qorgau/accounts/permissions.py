@@ -1036,9 +1036,11 @@ def _transfer_inbox(user: AnyUser, obj: Any) -> bool:
 # of the organisation that owns both records merges them, and undoes a merge.
 # Grid: cases/tests/test_permissions.py.
 def _pair_owner(obj: Any) -> int | None:
-    if not isinstance(obj, DuplicatePair) or obj.left_organisation_id != obj.right_organisation_id:
+    # The children's current organisations: a case handed over after the scan moves its child.
+    if not isinstance(obj, DuplicatePair):
         return None
-    return int(obj.left_organisation_id)
+    left, right = obj.left.organisation_id, obj.right.organisation_id
+    return int(left) if left == right else None
 
 
 @rule("duplicates.review")

@@ -234,10 +234,14 @@ def _scan_population(scan: DuplicateScan) -> list[Child]:
 
 
 def _store_pairs(scan: DuplicateScan, found: list[tuple[Child, Child, scoring.Score]]) -> int:
+    organisation = scan.organisation
     existing = {
         (p.left_id, p.right_id): p
         for p in DuplicatePair.objects.in_workspace(scan.workspace).filter(
-            Q(left_organisation=scan.organisation) | Q(right_organisation=scan.organisation)
+            Q(left_organisation=organisation)
+            | Q(right_organisation=organisation)
+            | Q(left__organisation=organisation)
+            | Q(right__organisation=organisation)
         )
     }
     new, changed = [], []
@@ -262,10 +266,22 @@ def _store_pairs(scan: DuplicateScan, found: list[tuple[Child, Child, scoring.Sc
             # A pair marked "not a duplicate" (or merged) keeps its decision: it does not return.
             pair.match_weight, pair.probability = result.match_weight, result.probability
             pair.levels, pair.weights = list(result.levels), list(result.weights)
+            # Where the children are now (a case may have been handed over since).
+            pair.left_organisation_id = left.organisation_id
+            pair.right_organisation_id = right.organisation_id
             changed.append(pair)
     DuplicatePair.objects.bulk_create(new, batch_size=500)
     DuplicatePair.objects.bulk_update(
-        changed, ["match_weight", "probability", "levels", "weights"], batch_size=500
+        changed,
+        [
+            "match_weight",
+            "probability",
+            "levels",
+            "weights",
+            "left_organisation",
+            "right_organisation",
+        ],
+        batch_size=500,
     )
     return len(new) + len(changed)
 
@@ -557,6 +573,21 @@ def child_merge(
     left, right = locked[pair.left_id], locked[pair.right_id]
     if left.version != left_version or right.version != right_version:
         raise _stale()
+    if (left.organisation_id, right.organisation_id) != (
+        current.left_organisation_id,
+        current.right_organisation_id,
+    ):
+        # A case was handed over after the scan: the pair is reviewed again by a new scan.
+        raise ValidationError(
+            _(
+                "One of these children has moved to another organisation since the duplicate "
+                "search. Run the search again before merging."
+            ),
+            code="moved",
+        )
+    current.left, current.right = left, right
+    if not can(actor, "child.merge", current):
+        raise PermissionDenied(_("You may not merge these records."))
     if left.merged_into_id or right.merged_into_id:
         raise ValidationError(_("One of these records is already merged."), code="merged")
     survivor, merged = (left, right) if keep == left.pk else (right, left)

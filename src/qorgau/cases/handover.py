@@ -54,7 +54,7 @@ def case_hand_over(
     )
     Child.objects.in_workspace(case.workspace).filter(
         pk=current.child_id, organisation=previous
-    ).update(organisation=organisation, updated_at=timezone.now())
+    ).update(organisation=organisation, version=F("version") + 1, updated_at=timezone.now())
     if keep_previous_on_team:
         TeamMember.objects.in_workspace(case.workspace).update_or_create(
             case=current,

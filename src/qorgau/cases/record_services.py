@@ -124,10 +124,21 @@ def document_upload(
         errors["level"] = _("Choose who may read it.")
     errors.update(_check_file(stream, name, size))
     if replaces is not None:
-        if replaces.case_id != case.pk or not can(actor, "case.document.withdraw", replaces):
+        # Re-read and lock: a double submit (or a second tab) replaces it only once.
+        locked = (
+            CaseDocument.objects.in_workspace(case.workspace)
+            .select_for_update()
+            .select_related("case", "case__organisation")
+            .filter(pk=replaces.pk, case=case)
+            .first()
+        )
+        if locked is not None and not locked.is_active:
+            errors["replaces"] = _("This document has already been replaced or withdrawn.")
+        elif locked is None or not can(actor, "case.document.withdraw", locked):
             errors["replaces"] = _("You may not replace this document.")
         elif not reason.strip():
             errors["reason"] = _("Say why the document is replaced.")
+        replaces = locked
     if errors:
         raise ValidationError(errors)
     kind = sniff(stream)

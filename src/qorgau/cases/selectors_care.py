@@ -59,7 +59,9 @@ def _services(workspace: Workspace) -> QuerySet[PlanService]:
         .prefetch_related(
             Prefetch(
                 "deliveries",
-                queryset=ServiceDelivery.objects.across_workspaces().select_related("recorded_by"),
+                queryset=ServiceDelivery.objects.across_workspaces().select_related(
+                    "recorded_by", "organisation"
+                ),
             )
         )
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,20 +116,28 @@ def _apply(assessment: Assessment, data: AssessmentInput) -> None:
     assessment.child_views = data.child_views.strip()
 
 
+def _assessment_with_key(case: Case, idempotency_key: uuid.UUID) -> Assessment | None:
+    return (
+        Assessment.objects.in_workspace(case.workspace)
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+
+
+def _repeated_assessment(existing: Assessment, case: Case) -> Assessment:
+    if existing.case_id != case.pk:
+        raise PermissionDenied(_("This assessment belongs to another case."))
+    return existing
+
+
 @transaction.atomic
 def assessment_record(
     *, actor: User, case: Case, idempotency_key: uuid.UUID, data: AssessmentInput
 ) -> Assessment:
     """Record an assessment; a risk assessment is sent to the supervisor for approval."""
-    existing = (
-        Assessment.objects.in_workspace(case.workspace)
-        .filter(idempotency_key=idempotency_key)
-        .first()
-    )
+    existing = _assessment_with_key(case, idempotency_key)
     if existing is not None:
-        if existing.case_id != case.pk:
-            raise PermissionDenied(_("This assessment belongs to another case."))
-        return existing
+        return _repeated_assessment(existing, case)
     if not _may_assess(actor, case, data.kind):
         raise PermissionDenied(_("You may not record this assessment on this case."))
     require_open(case)
@@ -143,7 +151,14 @@ def assessment_record(
     )
     _apply(assessment, data)
     assessment.validate(exclude=["workspace", "case", "assessed_by", "approval"])
-    assessment.save()
+    try:
+        with transaction.atomic():  # a savepoint: a racing double submit may take the key
+            assessment.save()
+    except IntegrityError:
+        existing = _assessment_with_key(case, idempotency_key)
+        if existing is None:
+            raise
+        return _repeated_assessment(existing, case)
     if data.kind == Assessment.Kind.RISK:
         assessment.approval = ask_approval(
             actor=actor, case=case, subject=Approval.Subject.RISK_ASSESSMENT

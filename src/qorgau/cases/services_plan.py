@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,6 +168,20 @@ class ServiceInput:
     description: str = ""
 
 
+def _service_with_key(case: Case, idempotency_key: uuid.UUID) -> PlanService | None:
+    return (
+        PlanService.objects.in_workspace(case.workspace)
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+
+
+def _repeated_service(existing: PlanService, plan: AssistancePlan) -> PlanService:
+    if existing.plan_id != plan.pk:
+        raise PermissionDenied(_("This service belongs to another plan."))
+    return existing
+
+
 @transaction.atomic
 def plan_service_add(
     *,
@@ -179,15 +193,9 @@ def plan_service_add(
 ) -> PlanService:
     """Add a service to the plan; the changed plan goes back for approval."""
     case = plan.case
-    existing = (
-        PlanService.objects.in_workspace(case.workspace)
-        .filter(idempotency_key=idempotency_key)
-        .first()
-    )
+    existing = _service_with_key(case, idempotency_key)
     if existing is not None:
-        if existing.plan_id != plan.pk:
-            raise PermissionDenied(_("This service belongs to another plan."))
-        return existing
+        return _repeated_service(existing, plan)
     if not can(actor, "case.plan", case):
         raise PermissionDenied(_("You may not change the plan of this case."))
     require_open(case)
@@ -218,7 +226,14 @@ def plan_service_add(
         added_by=actor,
     )
     service.validate(exclude=["workspace", "plan", "added_by", "service_type", "provider"])
-    service.save()
+    try:
+        with transaction.atomic():  # a savepoint: a racing double submit may take the key
+            service.save()
+    except IntegrityError:
+        existing = _service_with_key(case, idempotency_key)
+        if existing is None:
+            raise
+        return _repeated_service(existing, plan)
     AssistancePlan.objects.in_workspace(case.workspace).filter(pk=current.pk).update(
         approval=None, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -236,6 +251,20 @@ def plan_service_add(
     return service
 
 
+def _delivery_with_key(service: PlanService, idempotency_key: uuid.UUID) -> ServiceDelivery | None:
+    return (
+        ServiceDelivery.objects.in_workspace(service.workspace)
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+
+
+def _repeated_delivery(existing: ServiceDelivery, service: PlanService) -> ServiceDelivery:
+    if existing.service_id != service.pk:
+        raise PermissionDenied(_("This record belongs to another service."))
+    return existing
+
+
 @transaction.atomic
 def service_deliver(
     *,
@@ -247,15 +276,9 @@ def service_deliver(
 ) -> ServiceDelivery:
     """The provider's own staff record a service delivered, under the approved plan."""
     workspace = service.workspace
-    existing = (
-        ServiceDelivery.objects.in_workspace(workspace)
-        .filter(idempotency_key=idempotency_key)
-        .first()
-    )
+    existing = _delivery_with_key(service, idempotency_key)
     if existing is not None:
-        if existing.service_id != service.pk:
-            raise PermissionDenied(_("This record belongs to another service."))
-        return existing
+        return _repeated_delivery(existing, service)
     if not can(actor, "case.service.deliver", service):
         raise PermissionDenied(_("Only the provider's staff record what they delivered."))
     plan = service.plan
@@ -271,15 +294,22 @@ def service_deliver(
         errors["note"] = _("Say what was done.")
     if errors:
         raise ValidationError(errors)
-    delivery = ServiceDelivery.objects.create(
-        workspace=workspace,
-        idempotency_key=idempotency_key,
-        service=service,
-        delivered_on=delivered_on,
-        note=note.strip()[:500],
-        recorded_by=actor,
-        organisation=service.provider,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a racing double submit may take the key
+            delivery = ServiceDelivery.objects.create(
+                workspace=workspace,
+                idempotency_key=idempotency_key,
+                service=service,
+                delivered_on=delivered_on,
+                note=note.strip()[:500],
+                recorded_by=actor,
+                organisation=service.provider,
+            )
+    except IntegrityError:
+        existing = _delivery_with_key(service, idempotency_key)
+        if existing is None:
+            raise
+        return _repeated_delivery(existing, service)
     record(
         actor=actor,
         action="plan.service_deliver",

@@ -50,7 +50,10 @@ class TransferReasonIn(Schema):
     reason: str
 
 
-class TransferOut(Schema):
+class TransferRowOut(Schema):
+    """A list row: no handover note, which is read on the detail (``access_transfer``
+    checks and records the receiver's read)."""
+
     id: int
     status: str
     case_id: int
@@ -61,7 +64,6 @@ class TransferOut(Schema):
     from_region: str
     to_organisation: str
     to_region: str
-    handover_note: str
     keep_access: bool
     requested_by: str
     requested_at: Any
@@ -70,8 +72,12 @@ class TransferOut(Schema):
     decline_reason: str
 
 
+class TransferOut(TransferRowOut):
+    handover_note: str
+
+
 class TransferPage(Schema):
-    items: list[TransferOut]
+    items: list[TransferRowOut]
     count: int
 
 
@@ -87,7 +93,7 @@ class AttachIn(Schema):
     document_id: int
 
 
-def _body(transfer: Transfer) -> dict[str, Any]:
+def _row(transfer: Transfer) -> dict[str, Any]:
     child = transfer.case.child
     return {
         "id": transfer.pk,
@@ -100,7 +106,6 @@ def _body(transfer: Transfer) -> dict[str, Any]:
         "from_region": transfer.from_region.key,
         "to_organisation": transfer.to_organisation.name,
         "to_region": transfer.to_organisation.region.key,
-        "handover_note": transfer.handover_note,
         "keep_access": transfer.keep_access,
         "requested_by": transfer.requested_by.get_username(),
         "requested_at": transfer.created_at,
@@ -110,9 +115,14 @@ def _body(transfer: Transfer) -> dict[str, Any]:
     }
 
 
+def _body(transfer: Transfer) -> dict[str, Any]:
+    """The detail: only for a transfer fetched through ``access_transfer``."""
+    return {**_row(transfer), "handover_note": transfer.handover_note}
+
+
 def _page(transfers_qs: Any, limit: int, offset: int) -> dict[str, Any]:
     start, stop = _window(limit, offset)
-    return {"items": [_body(t) for t in transfers_qs[start:stop]], "count": transfers_qs.count()}
+    return {"items": [_row(t) for t in transfers_qs[start:stop]], "count": transfers_qs.count()}
 
 
 @router.get("/transfers/incoming", response=TransferPage, tags=["transfers"])

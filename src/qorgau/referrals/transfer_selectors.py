@@ -38,9 +38,17 @@ def _base(workspace: Workspace) -> QuerySet[Transfer]:
     )
 
 
+# What rule ``transfer.view`` lets the receiver read: a declined or cancelled offer is no
+# business of theirs any more.
+RECEIVER_VISIBLE_STATUSES = (Transfer.Status.REQUESTED, Transfer.Status.ACCEPTED)
+
+
 def transfers_incoming(*, user: User, workspace: Workspace) -> QuerySet[Transfer]:
-    """Transfers offered to the user's organisations (where they manage or supervise cases)."""
-    return _base(workspace).filter(to_organisation_id__in=_lead_org_ids(user))
+    """Transfers offered to the user's organisations (where they manage or supervise cases),
+    while offered or once taken over, as rule ``transfer.view`` allows the receiver."""
+    return _base(workspace).filter(
+        to_organisation_id__in=_lead_org_ids(user), status__in=RECEIVER_VISIBLE_STATUSES
+    )
 
 
 def transfers_outgoing(*, user: User, workspace: Workspace) -> QuerySet[Transfer]:

@@ -190,16 +190,31 @@ def test_the_providers_list_runs_a_constant_number_of_queries(
     manager, supervisor, workspace, centre, centre_staff
 ):
     provider = _api(centre_staff)
-    _planned(manager, supervisor, workspace, centre, "Aigerim One")
+
+    def delivered(name: str) -> None:
+        _case, service_id = _planned(manager, supervisor, workspace, centre, name)
+        response = provider.post(
+            f"/api/cases/services/{service_id}/deliveries",
+            {
+                "idempotency_key": str(uuid.uuid4()),
+                "delivered_on": timezone.localdate().isoformat(),
+                "note": "A session.",
+            },
+            content_type=JSON,
+        )
+        assert response.status_code == 201, response.content
+
+    delivered("Aigerim One")
     provider.get("/api/cases/services/to-deliver")
     with CaptureQueriesContext(connection) as one:
         provider.get("/api/cases/services/to-deliver")
     for number in range(3):
-        _planned(manager, supervisor, workspace, centre, f"Aigerim {number}")
+        delivered(f"Aigerim {number}")
     with CaptureQueriesContext(connection) as four:
         body = provider.get("/api/cases/services/to-deliver").json()
 
     assert body["count"] == 4
+    assert all(len(row["deliveries"]) == 1 for row in body["items"])
     assert len(four) == len(one)
 
 

@@ -492,3 +492,52 @@ def test_a_case_that_is_not_closed_cannot_be_reopened(manager, case):
         closure_services.case_reopen(
             actor=manager, case=case, version=case.version, reason="Why not."
         )
+
+
+# --- double submits racing on one idempotency key -----------------------------------------
+def miss_once(monkeypatch, module, lookup: str) -> None:
+    """The other request saved the row just after this one looked for its key."""
+    real = getattr(module, lookup)
+    calls: list[int] = []
+
+    def lookup_that_misses_once(*args, **kwargs):
+        calls.append(1)
+        return None if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(module, lookup, lookup_that_misses_once)
+
+
+@at("2026-01-12")
+def test_a_racing_double_submit_records_one_assessment(manager, case, monkeypatch):
+    key = uuid.uuid4()
+    first = record(manager, case, risk(), key)
+    miss_once(monkeypatch, assessments, "_assessment_with_key")
+
+    assert record(manager, case, risk(), key).pk == first.pk
+    assert Assessment.objects.in_workspace(case.workspace).count() == 1
+    assert Approval.objects.in_workspace(case.workspace).count() == 1
+
+
+@at("2026-01-15")
+def test_a_racing_double_submit_adds_one_service(
+    manager, case, pavlodar, psychological, monkeypatch
+):
+    plan = make_plan(manager, case)
+    key = uuid.uuid4()
+    first = add_service(manager, plan, pavlodar["crisis_centre"], psychological, key)
+    miss_once(monkeypatch, plans, "_service_with_key")
+
+    again = add_service(manager, plan, pavlodar["crisis_centre"], psychological, key)
+    assert again.pk == first.pk
+    assert PlanService.objects.in_workspace(case.workspace).count() == 1
+
+
+@at("2026-01-21")
+def test_a_racing_double_submit_records_one_delivery(centre_staff, approved_service, monkeypatch):
+    key = uuid.uuid4()
+    first = deliver(centre_staff, approved_service, key)
+    miss_once(monkeypatch, plans, "_delivery_with_key")
+
+    assert deliver(centre_staff, approved_service, key).pk == first.pk
+    assert ServiceDelivery.objects.in_workspace(approved_service.workspace).count() == 1
+    assert AuditEvent.objects.filter(action="plan.service_deliver").count() == 1

@@ -9,7 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from qorgau.accounts.permissions import grants
+from qorgau.accounts.models import User
+from qorgau.accounts.permissions import can, grants
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import user_with_role
 from qorgau.audit.models import AuditEvent
@@ -415,3 +416,72 @@ def test_the_command_searches_an_organisation(manager, supervisor, org, workspac
     call_command("find_duplicates", organisation=org.pk, stdout=out)
     assert "1 likely duplicates stored" in out.getvalue()
     assert DuplicatePair.objects.in_workspace(workspace).count() == 1
+
+
+def _hand_over(child: Child, workspace, to_organisation) -> User:
+    from qorgau.cases.handover import case_hand_over
+
+    taker = user_with_role(Role.CASE_MANAGER, to_organisation)
+    case = Case.objects.in_workspace(workspace).get(child=child)
+    case_hand_over(
+        actor=taker,
+        case=case,
+        organisation=to_organisation,
+        manager=taker,
+        keep_previous_on_team=False,
+        transfer_id=0,
+    )
+    return taker
+
+
+def test_a_child_handed_over_after_the_scan_is_not_merged_by_its_old_organisation(
+    pair_of_one_child, supervisor, org, almaty, workspace
+):
+    first, second, _pair = pair_of_one_child
+    elsewhere = almaty["social_protection"]
+    version_before = Child.objects.in_workspace(workspace).get(pk=second.pk).version
+    _hand_over(second, workspace, elsewhere)
+    moved = Child.objects.in_workspace(workspace).get(pk=second.pk)
+    assert moved.organisation_id == elsewhere.pk
+    assert moved.version == version_before + 1  # an open merge page goes stale
+    fresh = DuplicatePair.objects.in_workspace(workspace).select_related("left", "right").get()
+    assert (fresh.left_organisation_id, fresh.right_organisation_id) == (org.pk, org.pk)
+    assert can(supervisor, "child.merge", fresh) is False
+    with pytest.raises((PermissionDenied, ValidationError)):
+        duplicates.child_merge(
+            actor=supervisor,
+            pair=fresh,
+            keep=first.pk,
+            left_version=fresh.left.version,
+            right_version=fresh.right.version,
+        )
+    assert state(workspace, second)["merged_into"] is None
+    # A rescan records where the children are now.
+    scan(supervisor, org, workspace)
+    fresh.refresh_from_db()
+    assert (fresh.left_organisation_id, fresh.right_organisation_id) == (org.pk, elsewhere.pk)
+
+
+def test_a_pair_moved_whole_is_merged_only_after_a_rescan(
+    pair_of_one_child, supervisor, almaty, workspace
+):
+    first, second, _pair = pair_of_one_child
+    elsewhere = almaty["social_protection"]
+    taker = _hand_over(first, workspace, elsewhere)
+    _hand_over(second, workspace, elsewhere)
+    boss = user_with_role(Role.SUPERVISOR, elsewhere)
+    fresh = DuplicatePair.objects.in_workspace(workspace).select_related("left", "right").get()
+    with pytest.raises(ValidationError) as error:
+        duplicates.child_merge(
+            actor=boss,
+            pair=fresh,
+            keep=first.pk,
+            left_version=fresh.left.version,
+            right_version=fresh.right.version,
+        )
+    assert error.value.code == "moved"
+    assert state(workspace, second)["merged_into"] is None
+    scan(taker, elsewhere, workspace)
+    fresh = DuplicatePair.objects.in_workspace(workspace).select_related("left", "right").get()
+    assert fresh.left_organisation_id == fresh.right_organisation_id == elsewhere.pk
+    assert merge(boss, fresh, keep=first.pk).survivor == first

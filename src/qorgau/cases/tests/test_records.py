@@ -240,6 +240,20 @@ def test_a_document_is_withdrawn_or_replaced_never_deleted(case, manager):
     assert "case.document.supersede" in actions and "case.document.withdraw" in actions
 
 
+def test_a_double_submitted_replacement_replaces_once(case, manager):
+    first = _upload(manager, case)
+    stale = CaseDocument.objects.real().get(pk=first.pk)  # the second tab's copy, still active
+    second = _upload(
+        manager, case, data=DOCX_BYTES, name="v2.docx", replaces=first, reason="Signed copy."
+    )
+    with pytest.raises(ValidationError) as error:
+        _upload(manager, case, data=DOCX_BYTES, name="v3.docx", replaces=stale, reason="Again.")
+    assert "replaces" in error.value.message_dict
+    first.refresh_from_db()
+    assert first.superseded_by == second and first.withdrawal_reason == "Signed copy."
+    assert CaseDocument.objects.real().count() == 2
+
+
 def test_every_download_is_audited(case, manager):
     document = _upload(manager, case)
     for _ in range(2):

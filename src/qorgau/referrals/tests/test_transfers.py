@@ -424,3 +424,32 @@ def test_the_provider_sees_only_documents_shared_on_its_referral(
     # Declined: the provider loses the shared document.
     services.referral_decline(actor=provider_staff, referral=referral, reason="Full.")
     assert not can(provider_staff, "case.document.view", shared)
+
+
+def test_the_receiver_lists_only_offers_it_may_read_and_no_handover_in_rows(
+    client, case, manager, almaty, almaty_manager, pavlodar
+):
+    declined = _offer(manager, case, almaty["social_protection"])
+    transfers.transfer_decline(actor=almaty_manager, transfer=declined, reason="No capacity.")
+    cancelled = _offer(manager, case, almaty["social_protection"])
+    transfers.transfer_cancel(actor=manager, transfer=cancelled, reason="Family moved back.")
+    offered = _offer(manager, case, almaty["social_protection"])
+    declined.refresh_from_db()
+    assert can(almaty_manager, "transfer.view", declined) is False
+    receiver = _api(almaty_manager)
+    incoming = receiver.get("/api/referrals/transfers/incoming").json()
+    assert [row["id"] for row in incoming["items"]] == [offered.pk]
+    assert incoming["count"] == 1
+    assert HANDOVER not in str(incoming) and "handover_note" not in incoming["items"][0]
+    outgoing = _api(manager).get("/api/referrals/transfers/outgoing").json()
+    assert outgoing["count"] == 3 and HANDOVER not in str(outgoing)
+    # The handover is read on the detail only, which records the receiver's read.
+    detail = receiver.get(f"/api/referrals/transfers/{offered.pk}").json()
+    assert detail["handover_note"] == HANDOVER
+    assert AuditEvent.objects.filter(action="transfer.read", target_id=str(offered.pk)).exists()
+    assert receiver.get(f"/api/referrals/transfers/{declined.pk}").status_code == 404
+    client.force_login(almaty_manager)
+    page = client.get(reverse("referrals:transfers")).content.decode()
+    assert f'data-transfer="{offered.pk}"' in page
+    assert f'data-transfer="{declined.pk}"' not in page
+    assert f'data-transfer="{cancelled.pk}"' not in page
