@@ -233,7 +233,7 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
-    results = surveys.survey_results(survey=survey)
+    results = surveys.survey_results_for(user=_me(request), survey=survey)
     from qorgau.training.survey_charts import COLOURS
 
     return {
@@ -243,7 +243,9 @@ def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
         "chart": likert_chart(results.questions, results.scale),
         "legend": [(point, label, COLOURS[point]) for point, label in results.scale],
         "likert": [q for q in results.questions if q.is_likert],
-        "open": [q for q in results.questions if not q.is_likert],
+        "open": []
+        if results.open_answers_hidden
+        else [q for q in results.questions if not q.is_likert],
     }
 
 

@@ -428,10 +428,11 @@ class SurveyResults:
     survey: Survey
     respondents: int
     participants: int  # approved registrations of the event
-    suppressed: bool  # anonymous and fewer answers than the data's minimum: nothing shown
+    suppressed: bool  # anonymous (or read by a donor) and fewer answers than the minimum
     minimum: int
     scale: tuple[tuple[int, str], ...]
     questions: tuple[QuestionResult, ...]
+    open_answers_hidden: bool = False  # aggregates only (donors): no open answers at all
 
     @property
     def response_rate(self) -> float | None:
@@ -449,8 +450,18 @@ def likert_summary(values: Sequence[int]) -> tuple[dict[int, int], float | None,
     return counts, sum(values) / n, (counts[4] + counts[5]) / n
 
 
-def survey_results(*, survey: Survey) -> SurveyResults:
+def survey_results_for(*, user: User, survey: Survey) -> SurveyResults:
+    """The results as this user may read them: aggregates only, unless the policy lets the
+    user read the open answers (donor officers get counts, and none below the minimum)."""
+    open_answers = can(user, "training.survey.open_answers", survey.event)
+    return survey_results(survey=survey, aggregates_only=not open_answers)
+
+
+def survey_results(*, survey: Survey, aggregates_only: bool = False) -> SurveyResults:
     """Per question: n, counts per Likert point, mean and share >= 4, or the open answers.
+
+    ``aggregates_only`` drops the open answers and applies the small-number minimum whether
+    or not the survey is anonymous.
 
     Three queries whatever the number of answers. Texts are in the active language. Open
     answers are sorted alphabetically, so their order says nothing about who wrote them.
@@ -462,7 +473,8 @@ def survey_results(*, survey: Survey) -> SurveyResults:
     participants = Registration.objects.filter(
         event_id=survey.event_id, status=Registration.Status.APPROVED
     ).count()
-    suppressed = survey.anonymous and 0 < len(responses) < templates.anonymous_minimum
+    small = 0 < len(responses) < templates.anonymous_minimum
+    suppressed = (survey.anonymous or aggregates_only) and small
     results = []
     for question in questions:
         key = str(question.pk)
@@ -483,7 +495,8 @@ def survey_results(*, survey: Survey) -> SurveyResults:
             )
         else:
             texts = sorted((str(v) for v in given if str(v).strip()), key=str.casefold)
-            results.append(QuestionResult(n=len(texts), answers=tuple(texts), **base))
+            shown = () if aggregates_only else tuple(texts)
+            results.append(QuestionResult(n=len(texts), answers=shown, **base))
     return SurveyResults(
         survey=survey,
         respondents=len(responses),
@@ -492,6 +505,7 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         minimum=templates.anonymous_minimum,
         scale=tuple(templates.scale_labels(language)),
         questions=tuple(results),
+        open_answers_hidden=aggregates_only,
     )
 
 
