@@ -43,7 +43,7 @@ from qorgau.training.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from qorgau.training.normalise import code_key, email_key
+from qorgau.training.normalise import code_key
 from qorgau.training.survey_models import random_response_key
 from qorgau.training.survey_templates import SCALE, default_period, survey_templates
 
@@ -304,22 +304,25 @@ def respondent_for_token(token: str) -> tuple[Survey, Registration]:
 
 
 def respondent_find(*, survey: Survey, identifier: str) -> Registration:
-    """The approved participant of the survey's event with this e-mail or personal code."""
-    approved = Registration.objects.filter(
-        event_id=survey.event_id, status=Registration.Status.APPROVED
+    """The approved participant of the survey's event with this personal code.
+
+    Never the e-mail address alone: anyone may know it, and the answer would go in that
+    person's name. The code was sent only to them (so was the per-person link).
+    """
+    code = code_key(identifier) if "@" not in identifier else ""
+    found = (
+        Registration.objects.filter(
+            event_id=survey.event_id, status=Registration.Status.APPROVED, personal_code=code
+        ).first()
+        if code
+        else None
     )
-    text = identifier.strip()
-    if "@" in text:
-        found = approved.filter(email_key=email_key(text)).first()
-    else:
-        code = code_key(text)
-        found = approved.filter(personal_code=code).first() if code else None
     if found is None:
         raise ValidationError(
             {
                 "identifier": _(
-                    "We found no approved registration for this event with this e-mail address "
-                    "or personal code. Check it, or ask the organiser."
+                    "We found no approved registration for this event with this personal code. "
+                    "The code is in the e-mail that confirmed your place; or ask the organiser."
                 )
             }
         )

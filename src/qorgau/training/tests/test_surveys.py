@@ -392,6 +392,36 @@ def test_an_unknown_person_is_told_so_on_the_public_page(client, organiser, past
     assert page.status_code == 200 and "identifier" in page.context["form"].errors
 
 
+def test_an_e_mail_address_alone_does_not_open_someone_s_survey(client, organiser, past_event):
+    survey = _open_today(_feedback(past_event, organiser))
+    RegistrationFactory(event=past_event, email="aigerim@example.org", personal_code="KX4P7Q2M")
+    link = reverse("training_public:survey", kwargs={"token": surveys.survey_token(survey)})
+
+    page = client.post(link, {"identifier": "aigerim@example.org"})
+
+    assert page.status_code == 200 and "identifier" in page.context["form"].errors
+    with pytest.raises(ValidationError):
+        surveys.respondent_find(survey=survey, identifier="aigerim@example.org")
+
+
+def test_guessing_personal_codes_is_stopped_after_a_few_tries(client, organiser, past_event):
+    from django.core.cache import cache
+
+    cache.clear()
+    survey = _open_today(_feedback(past_event, organiser))
+    RegistrationFactory(event=past_event, personal_code="KX4P7Q2M")
+    link = reverse("training_public:survey", kwargs={"token": surveys.survey_token(survey)})
+
+    for guess in range(survey_views.IDENTIFY_ATTEMPTS):
+        assert client.post(link, {"identifier": f"AAAA{guess:04d}"}).status_code == 200
+    stopped = client.post(link, {"identifier": "KX4P7Q2M"})
+
+    assert stopped.status_code == 429
+    assert "identifier" in stopped.context["form"].errors
+    cache.clear()
+    assert client.post(link, {"identifier": "KX4P7Q2M"}).status_code == 302
+
+
 def test_a_forged_link_is_not_found(client):
     answer = reverse("training_public:survey_answer", kwargs={"token": "x:y"})
     survey = reverse("training_public:survey", kwargs={"token": "1:abc"})
