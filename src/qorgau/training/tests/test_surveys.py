@@ -694,3 +694,26 @@ def test_a_trainer_of_the_event_reads_results_but_cannot_edit_the_survey(
     edit = client.get(reverse("training:survey_edit", kwargs={"pk": survey.pk}))
 
     assert results.status_code == 200 and edit.status_code == 403
+
+
+def test_a_failed_answer_does_not_mark_the_person_as_having_answered(
+    organiser, past_event, monkeypatch
+):
+    survey = _open_today(_feedback(past_event, organiser))
+    person = RegistrationFactory(event=past_event)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SurveyResponse, "save", broken)
+    with pytest.raises(RuntimeError):
+        surveys.survey_submit(
+            survey=survey, registration=person, raw_answers=_answers(survey, 4), language="kk"
+        )
+    monkeypatch.undo()
+
+    assert not SurveyParticipation.objects.filter(survey=survey).exists()
+    surveys.survey_submit(
+        survey=survey, registration=person, raw_answers=_answers(survey, 4), language="kk"
+    )
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
