@@ -575,10 +575,12 @@ def _referral_overdue(user: AnyUser, obj: Any) -> bool:
 # --- training: surveys and the materials library -------------------------------------------
 # Surveys: the organiser prepares and edits an event's surveys; the organiser, the event's
 # trainers, experts and the donor officers of a funder of the event's programme read the
-# results (aggregates and open answers, never names). The materials library: everyone with a
-# role reads it (public materials need no account at all); organisers, trainers and experts
-# publish materials in their organisation's name and keep them up to date; the organiser and
-# the event's trainers attach materials to an event. Grid: training/tests/test_permissions.py.
+# results (never names); only the organiser, trainers and experts read the open answers
+# (survey.open_answers): donors get aggregates, none below the small-number minimum. The
+# materials library: everyone with a role reads it (public materials need no account at
+# all); organisers, trainers and experts publish materials in their organisation's name and
+# keep them up to date; the organiser and the event's trainers attach materials to an event.
+# Grid: training/tests/test_permissions.py.
 MATERIAL_EDITOR_ROLES = frozenset({Role.TRAINING_ORGANISER, Role.TRAINER, Role.EXPERT})
 
 
@@ -601,6 +603,15 @@ def _training_survey_results(user: AnyUser, obj: Any) -> bool:
             programme_id=obj.programme_id, organisation_id__in=funders
         ).exists()
     )
+
+
+@rule("training.survey.open_answers")
+def _training_survey_open_answers(user: AnyUser, obj: Any) -> bool:
+    """The open answers, and the numbers of a named survey below the minimum: the organiser,
+    the event's trainers and experts -- not donor officers, who read aggregates only."""
+    if not isinstance(obj, TrainingEvent):
+        return False
+    return _organises(user, obj.organiser_id) or has_role(user, Role.EXPERT) or _trains(user, obj)
 
 
 @rule("training.material.view")

@@ -6,6 +6,8 @@ victim-status decision came before or after the child was named a suspect.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -179,9 +181,29 @@ def recorded_statements(*, proceeding: Proceeding) -> list[Interview]:
     return list(
         Interview.objects.in_workspace(proceeding.workspace)
         .filter(proceeding__case__child_id=proceeding.case.child_id, video_recorded=True)
-        .select_related("proceeding")
+        .select_related("proceeding__case")
         .order_by("held_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class RecordedStatement:
+    """A recorded statement as this user may see it: the date always (the re-interview warning
+    must fire), the interviewer and ERDR number only if the user may view that proceeding."""
+
+    held_on: date
+    interview: Interview | None
+
+
+def recorded_statements_seen_by(*, user: User, proceeding: Proceeding) -> list[RecordedStatement]:
+    visible: dict[int, bool] = {}
+    seen = []
+    for interview in recorded_statements(proceeding=proceeding):
+        if interview.proceeding_id not in visible:
+            visible[interview.proceeding_id] = can(user, "proceeding.view", interview.proceeding)
+        shown = interview if visible[interview.proceeding_id] else None
+        seen.append(RecordedStatement(held_on=interview.held_on, interview=shown))
+    return seen
 
 
 def notices_for(*, user: User, workspace: Workspace) -> QuerySet[NonPunishmentNotice]:

@@ -206,7 +206,7 @@ def interview_record(request: HttpRequest, pk: int) -> HttpResponse:
     proceeding = selectors.access_proceeding(
         user=user, workspace=_workspace(request), pk=pk, action="interview.record"
     )
-    recorded = selectors.recorded_statements(proceeding=proceeding)
+    recorded = selectors.recorded_statements_seen_by(user=user, proceeding=proceeding)
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -471,3 +471,16 @@ class CheckinForm(forms.Form):
         ),
         help_text=_("The personal code is in the e-mail that confirmed your place."),
     )
+
+
+class SurveyIdentifyForm(forms.Form):
+    """A survey's respondent gives the personal code, never the e-mail address alone."""
+
+    identifier = forms.CharField(
+        label=_("Your personal code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("The personal code is in the e-mail that confirmed your place."),
+    )

@@ -31,6 +31,7 @@ _HEADER = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
 _BOLD = Font(bold=True)
 _BAD = re.compile(r"[\[\]:*?/\\]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> Any:
@@ -51,6 +52,9 @@ def _sheet(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"  # titles and names are text, never a formula to run
     sheet.freeze_panes = "A2"
     for column, _label in enumerate(header, start=1):
         width = max(

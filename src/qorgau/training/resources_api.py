@@ -194,6 +194,7 @@ class SurveyResultsOut(Schema):
     respondents: int
     participants: int
     suppressed: bool
+    open_answers_hidden: bool
     questions: list[QuestionResultOut]
 
 
@@ -201,7 +202,7 @@ class SurveyResultsOut(Schema):
 def survey_results(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Per question: n, counts per point 1-5, mean and share of 4-5, or the open answers."""
     survey = surveys.access_survey(user=_user(request), pk=pk, action="training.survey.results")
-    results = surveys.survey_results(survey=survey)
+    results = surveys.survey_results_for(user=_user(request), survey=survey)
     labels = dict(results.scale)
     return {
         "survey": survey.pk,
@@ -211,6 +212,7 @@ def survey_results(request: HttpRequest, pk: int) -> dict[str, Any]:
         "respondents": results.respondents,
         "participants": results.participants,
         "suppressed": results.suppressed,
+        "open_answers_hidden": results.open_answers_hidden,
         "questions": [
             {
                 "position": q.position,

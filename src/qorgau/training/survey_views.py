@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +22,15 @@ from django.views.decorators.http import require_POST
 from qorgau.accounts.permissions import can
 from qorgau.training import selectors, surveys
 from qorgau.training.certificates import PdfUnavailable, load_weasyprint
-from qorgau.training.forms import CheckinForm
+from qorgau.training.forms import SurveyIdentifyForm
 from qorgau.training.models import Survey, SurveyQuestion
 from qorgau.training.survey_charts import likert_chart
 from qorgau.training.views import _attach, _me, _qr_svg, _say
 
 PUBLIC = "training/survey/public"
+# Wrong personal codes one address may try on a survey's identify page, per window (seconds).
+IDENTIFY_ATTEMPTS = 10
+IDENTIFY_WINDOW = 15 * 60
 
 
 class SettingsForm(forms.Form):
@@ -233,7 +237,7 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
-    results = surveys.survey_results(survey=survey)
+    results = surveys.survey_results_for(user=_me(request), survey=survey)
     from qorgau.training.survey_charts import COLOURS
 
     return {
@@ -243,7 +247,9 @@ def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
         "chart": likert_chart(results.questions, results.scale),
         "legend": [(point, label, COLOURS[point]) for point, label in results.scale],
         "likert": [q for q in results.questions if q.is_likert],
-        "open": [q for q in results.questions if not q.is_likert],
+        "open": []
+        if results.open_answers_hidden
+        else [q for q in results.questions if not q.is_likert],
     }
 
 
@@ -284,13 +290,26 @@ def survey_results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def survey_public(request: HttpRequest, token: str) -> HttpResponse:
     survey = surveys.survey_for_token(token)
-    form = CheckinForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = SurveyIdentifyForm(request.POST or None)
+    status = 200
+    throttle = f"survey-identify:{survey.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    if request.method == "POST" and cache.get(throttle, 0) >= IDENTIFY_ATTEMPTS:
+        form.is_valid()
+        form.add_error(
+            "identifier",
+            _("Too many attempts with a wrong code. Try again in %(minutes)d minutes.")
+            % {"minutes": IDENTIFY_WINDOW // 60},
+        )
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             registration = surveys.respondent_find(
                 survey=survey, identifier=form.cleaned_data["identifier"]
             )
         except ValidationError as error:
+            # Only the failures count: a room of participants shares one address.
+            cache.add(throttle, 0, IDENTIFY_WINDOW)
+            cache.incr(throttle)
             _attach(form, error)
         else:
             return redirect(
@@ -306,6 +325,7 @@ def survey_public(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "is_open": surveys.is_open(survey),
         },
+        status=status,
     )
 
 

@@ -43,7 +43,7 @@ from qorgau.training.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from qorgau.training.normalise import code_key, email_key
+from qorgau.training.normalise import code_key
 from qorgau.training.survey_models import random_response_key
 from qorgau.training.survey_templates import SCALE, default_period, survey_templates
 
@@ -304,22 +304,25 @@ def respondent_for_token(token: str) -> tuple[Survey, Registration]:
 
 
 def respondent_find(*, survey: Survey, identifier: str) -> Registration:
-    """The approved participant of the survey's event with this e-mail or personal code."""
-    approved = Registration.objects.filter(
-        event_id=survey.event_id, status=Registration.Status.APPROVED
+    """The approved participant of the survey's event with this personal code.
+
+    Never the e-mail address alone: anyone may know it, and the answer would go in that
+    person's name. The code was sent only to them (so was the per-person link).
+    """
+    code = code_key(identifier) if "@" not in identifier else ""
+    found = (
+        Registration.objects.filter(
+            event_id=survey.event_id, status=Registration.Status.APPROVED, personal_code=code
+        ).first()
+        if code
+        else None
     )
-    text = identifier.strip()
-    if "@" in text:
-        found = approved.filter(email_key=email_key(text)).first()
-    else:
-        code = code_key(text)
-        found = approved.filter(personal_code=code).first() if code else None
     if found is None:
         raise ValidationError(
             {
                 "identifier": _(
-                    "We found no approved registration for this event with this e-mail address "
-                    "or personal code. Check it, or ask the organiser."
+                    "We found no approved registration for this event with this personal code. "
+                    "The code is in the e-mail that confirmed your place; or ask the organiser."
                 )
             }
         )
@@ -428,10 +431,11 @@ class SurveyResults:
     survey: Survey
     respondents: int
     participants: int  # approved registrations of the event
-    suppressed: bool  # anonymous and fewer answers than the data's minimum: nothing shown
+    suppressed: bool  # anonymous (or read by a donor) and fewer answers than the minimum
     minimum: int
     scale: tuple[tuple[int, str], ...]
     questions: tuple[QuestionResult, ...]
+    open_answers_hidden: bool = False  # aggregates only (donors): no open answers at all
 
     @property
     def response_rate(self) -> float | None:
@@ -449,8 +453,18 @@ def likert_summary(values: Sequence[int]) -> tuple[dict[int, int], float | None,
     return counts, sum(values) / n, (counts[4] + counts[5]) / n
 
 
-def survey_results(*, survey: Survey) -> SurveyResults:
+def survey_results_for(*, user: User, survey: Survey) -> SurveyResults:
+    """The results as this user may read them: aggregates only, unless the policy lets the
+    user read the open answers (donor officers get counts, and none below the minimum)."""
+    open_answers = can(user, "training.survey.open_answers", survey.event)
+    return survey_results(survey=survey, aggregates_only=not open_answers)
+
+
+def survey_results(*, survey: Survey, aggregates_only: bool = False) -> SurveyResults:
     """Per question: n, counts per Likert point, mean and share >= 4, or the open answers.
+
+    ``aggregates_only`` drops the open answers and applies the small-number minimum whether
+    or not the survey is anonymous.
 
     Three queries whatever the number of answers. Texts are in the active language. Open
     answers are sorted alphabetically, so their order says nothing about who wrote them.
@@ -461,7 +475,11 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         event_id=survey.event_id, status=Registration.Status.APPROVED
     ).count()
     return summarise_survey(
-        survey=survey, questions=questions, responses=responses, participants=participants
+        survey=survey,
+        questions=questions,
+        responses=responses,
+        participants=participants,
+        aggregates_only=aggregates_only,
     )
 
 
@@ -471,12 +489,15 @@ def summarise_survey(
     questions: Sequence[SurveyQuestion],
     responses: Sequence[Mapping[str, Any]],
     participants: int,
+    aggregates_only: bool = False,
 ) -> SurveyResults:
     """The results from rows already read (pure; the event report reads several surveys'
-    rows at once). Anonymous surveys with fewer answers than the data's minimum show nothing."""
+    rows at once). Anonymous surveys with fewer answers than the data's minimum show nothing;
+    ``aggregates_only`` drops the open answers and applies that minimum to every survey."""
     templates = survey_templates()
     language = (get_language() or "kk")[:2]
-    suppressed = survey.anonymous and 0 < len(responses) < templates.anonymous_minimum
+    small = 0 < len(responses) < templates.anonymous_minimum
+    suppressed = (survey.anonymous or aggregates_only) and small
     results = []
     for question in questions:
         key = str(question.pk)
@@ -497,7 +518,8 @@ def summarise_survey(
             )
         else:
             texts = sorted((str(v) for v in given if str(v).strip()), key=str.casefold)
-            results.append(QuestionResult(n=len(texts), answers=tuple(texts), **base))
+            shown = () if aggregates_only else tuple(texts)
+            results.append(QuestionResult(n=len(texts), answers=shown, **base))
     return SurveyResults(
         survey=survey,
         respondents=len(responses),
@@ -506,6 +528,7 @@ def summarise_survey(
         minimum=templates.anonymous_minimum,
         scale=tuple(templates.scale_labels(language)),
         questions=tuple(results),
+        open_answers_hidden=aggregates_only,
     )
 
 

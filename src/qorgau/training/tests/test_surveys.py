@@ -19,7 +19,7 @@ from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import user_with_role
 from qorgau.audit.models import AuditEvent
 from qorgau.core.reference import ReferenceDataError
-from qorgau.training import surveys
+from qorgau.training import survey_views, surveys
 from qorgau.training.models import (
     Registration,
     Survey,
@@ -392,6 +392,36 @@ def test_an_unknown_person_is_told_so_on_the_public_page(client, organiser, past
     assert page.status_code == 200 and "identifier" in page.context["form"].errors
 
 
+def test_an_e_mail_address_alone_does_not_open_someone_s_survey(client, organiser, past_event):
+    survey = _open_today(_feedback(past_event, organiser))
+    RegistrationFactory(event=past_event, email="aigerim@example.org", personal_code="KX4P7Q2M")
+    link = reverse("training_public:survey", kwargs={"token": surveys.survey_token(survey)})
+
+    page = client.post(link, {"identifier": "aigerim@example.org"})
+
+    assert page.status_code == 200 and "identifier" in page.context["form"].errors
+    with pytest.raises(ValidationError):
+        surveys.respondent_find(survey=survey, identifier="aigerim@example.org")
+
+
+def test_guessing_personal_codes_is_stopped_after_a_few_tries(client, organiser, past_event):
+    from django.core.cache import cache
+
+    cache.clear()
+    survey = _open_today(_feedback(past_event, organiser))
+    RegistrationFactory(event=past_event, personal_code="KX4P7Q2M")
+    link = reverse("training_public:survey", kwargs={"token": surveys.survey_token(survey)})
+
+    for guess in range(survey_views.IDENTIFY_ATTEMPTS):
+        assert client.post(link, {"identifier": f"AAAA{guess:04d}"}).status_code == 200
+    stopped = client.post(link, {"identifier": "KX4P7Q2M"})
+
+    assert stopped.status_code == 429
+    assert "identifier" in stopped.context["form"].errors
+    cache.clear()
+    assert client.post(link, {"identifier": "KX4P7Q2M"}).status_code == 302
+
+
 def test_a_forged_link_is_not_found(client):
     answer = reverse("training_public:survey_answer", kwargs={"token": "x:y"})
     survey = reverse("training_public:survey", kwargs={"token": "1:abc"})
@@ -531,7 +561,82 @@ def test_the_api_gives_the_results_to_a_funders_donor_officer(client, organiser,
     assert body["respondents"] == 3 and body["anonymous"] is True
     assert [c["count"] for c in first["counts"]] == [0, 0, 0, 2, 1]
     assert first["mean"] == pytest.approx(13 / 3) and first["share_agree"] == 1.0
-    assert "Пайдалы" in next(q for q in body["questions"] if q["kind"] == "open")["answers"]
+    # Donors see aggregates only: never the open answers, which can tell people apart.
+    assert body["open_answers_hidden"] is True
+    assert all(not q["answers"] for q in body["questions"])
+    assert "Пайдалы" not in str(body)
+
+
+def _funded_by_an_embassy(event):
+    from qorgau.accounts.tests.factories import OrganisationFactory
+    from qorgau.training.tests.factories import ProgrammeFactory
+
+    embassy = OrganisationFactory(name="US Embassy")
+    event.programme = ProgrammeFactory(implementer=event.organiser)
+    event.save(update_fields=["programme"])
+    event.programme.donors.add(embassy)
+    return user_with_role(Role.DONOR_OFFICER, embassy)
+
+
+def test_a_donor_sees_no_small_numbers_and_no_open_answers_of_a_named_survey(
+    client, organiser, past_event
+):
+    donor = _funded_by_an_embassy(past_event)
+    survey = _open_today(_feedback(past_event, organiser, anonymous=False))
+    for _n in range(survey_templates().anonymous_minimum - 1):
+        surveys.survey_submit(
+            survey=survey,
+            registration=RegistrationFactory(event=past_event),
+            raw_answers=_answers(survey, 2, "Секрет"),
+            language="kk",
+        )
+    client.force_login(donor)
+
+    body = client.get(f"/api/training/surveys/{survey.pk}/results").json()
+    page = client.get(reverse("training:survey_results", kwargs={"pk": survey.pk}))
+
+    assert body["suppressed"] is True
+    assert all(q["n"] == 0 and q["mean"] is None and not q["answers"] for q in body["questions"])
+    assert page.status_code == 200 and 'id="suppressed"' in page.content.decode()
+    assert (
+        "Секрет" not in page.content.decode() and 'id="likert-table"' not in page.content.decode()
+    )
+
+    client.force_login(organiser)  # the organiser still reads the small named survey in full
+    body = client.get(f"/api/training/surveys/{survey.pk}/results").json()
+    assert body["suppressed"] is False and body["open_answers_hidden"] is False
+    assert "Секрет" in str(body)
+
+
+def test_a_donor_reads_the_scale_results_but_not_the_open_answers_on_the_page(
+    client, organiser, past_event
+):
+    donor = _funded_by_an_embassy(past_event)
+    survey = _open_today(_feedback(past_event, organiser))
+    for point in (5, 4, 4):
+        surveys.survey_submit(
+            survey=survey,
+            registration=RegistrationFactory(event=past_event),
+            raw_answers=_answers(survey, point, "Секрет"),
+            language="kk",
+        )
+    client.force_login(donor)
+
+    html = client.get(reverse("training:survey_results", kwargs={"pk": survey.pk})).content
+    context = survey_views._results_context(_request_of(donor), survey)  # the PDF's context too
+
+    assert b'id="likert-table"' in html and "Секрет".encode() not in html
+    assert b'id="open-answers-hidden"' in html
+    assert context["open"] == [] and context["results"].open_answers_hidden
+
+
+def _request_of(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    request.LANGUAGE_CODE = "kk"
+    return request
 
 
 def test_the_api_hides_results_from_a_donor_who_does_not_fund_the_event(
@@ -589,3 +694,26 @@ def test_a_trainer_of_the_event_reads_results_but_cannot_edit_the_survey(
     edit = client.get(reverse("training:survey_edit", kwargs={"pk": survey.pk}))
 
     assert results.status_code == 200 and edit.status_code == 403
+
+
+def test_a_failed_answer_does_not_mark_the_person_as_having_answered(
+    organiser, past_event, monkeypatch
+):
+    survey = _open_today(_feedback(past_event, organiser))
+    person = RegistrationFactory(event=past_event)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SurveyResponse, "save", broken)
+    with pytest.raises(RuntimeError):
+        surveys.survey_submit(
+            survey=survey, registration=person, raw_answers=_answers(survey, 4), language="kk"
+        )
+    monkeypatch.undo()
+
+    assert not SurveyParticipation.objects.filter(survey=survey).exists()
+    surveys.survey_submit(
+        survey=survey, registration=person, raw_answers=_answers(survey, 4), language="kk"
+    )
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
