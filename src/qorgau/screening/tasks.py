@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from qorgau.accounts.models import Membership
 from qorgau.accounts.permissions import IDENTITY_ROLES
+from qorgau.core.member_emails import email_members
+
+
+def _alert_message(link: str) -> tuple[str, str]:
+    subject = _("Qorgau: a child may need protection")
+    body = _(
+        "A screening has raised an alert for your organisation. Open your Qorgau inbox "
+        "to see what to do and by when: %(path)s"
+    ) % {"path": link}
+    return subject, body
 
 
 @task()
@@ -27,30 +32,10 @@ def send_alert_emails(*, identification_id: int) -> int:
         .select_related("organisation")
     )
     organisation_ids = {alert.organisation_id for alert in alerts}
-    people = (
-        Membership.objects.filter(
-            organisation_id__in=organisation_ids,
-            role__in=IDENTITY_ROLES,
-            is_active=True,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .select_related("user")
+    return email_members(
+        organisation_ids=organisation_ids,
+        roles=IDENTITY_ROLES,
+        url_name="screening:inbox",
+        message=_alert_message,
+        once_per_organisation=True,
     )
-    inbox = settings.QORGAU_SITE_URL.rstrip("/") + reverse("screening:inbox")
-    messages = []
-    seen: set[tuple[int, int]] = set()
-    for membership in people:
-        marker = (membership.user_id, membership.organisation_id)
-        if marker in seen:
-            continue
-        seen.add(marker)
-        with translation.override(membership.user.language or settings.LANGUAGE_CODE):
-            subject = _("Qorgau: a child may need protection")
-            body = _(
-                "A screening has raised an alert for your organisation. Open your Qorgau inbox "
-                "to see what to do and by when: %(path)s"
-            ) % {"path": inbox}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]))
-    send_mass_mail(messages, fail_silently=False)
-    return len(messages)

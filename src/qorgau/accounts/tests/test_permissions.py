@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib
 import itertools
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -37,28 +36,15 @@ from qorgau.accounts.tests.factories import (
     UserFactory,
     user_with_role,
 )
+from qorgau.accounts.tests.grid import (
+    Cell,
+    column_roles,
+    grid_actions,
+    parse_grid,
+    person_in,
+)
 from qorgau.core.models import Workspace, WorkspaceMember
 from qorgau.core.workspaces import real_workspace
-
-COLUMNS: dict[str, str | None] = {
-    "--": None,
-    "FL": Role.FRONT_LINE,
-    "CM": Role.CASE_MANAGER,
-    "SU": Role.SUPERVISOR,
-    "IN": Role.INVESTIGATOR,
-    "PR": Role.PROSECUTOR,
-    "PS": Role.PROVIDER_STAFF,
-    "GO": Role.GUARDIANSHIP_OFFICER,
-    "RC": Role.REGIONAL_COORDINATOR,
-    "NC": Role.NATIONAL_COORDINATOR,
-    "TR": Role.TRAINER,
-    "EX": Role.EXPERT,
-    "TO": Role.TRAINING_ORGANISER,
-    "DO": Role.DONOR_OFFICER,
-    "AU": Role.AUDITOR,
-    "OA": Role.ORG_ADMIN,
-    "SA": Role.SYSTEM_ADMIN,
-}
 
 GRID = """
 action                       target    -- FL CM SU IN PR PS GO RC NC TR EX TO DO AU OA SA
@@ -84,36 +70,12 @@ api_token.manage             other      .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
-@dataclass(frozen=True)
-class Cell:
-    column: str
-    action: str
-    target: str
-    allowed: bool
-
-
-def _parse(grid: str) -> list[Cell]:
-    lines = [line.split() for line in grid.strip().splitlines()]
-    header, rows = lines[0], lines[1:]
-    assert header[2:] == list(COLUMNS), "grid columns and COLUMNS disagree"
-    cells = []
-    for row in rows:
-        action, target, *marks = row
-        assert len(marks) == len(COLUMNS), f"{action} {target}: wrong number of columns"
-        assert set(marks) <= {"Y", "."}, f"{action} {target}: only Y and . are allowed"
-        cells += [
-            Cell(column, action, target, mark == "Y")
-            for column, mark in zip(COLUMNS, marks, strict=True)
-        ]
-    return cells
-
-
-CELLS = _parse(GRID)
+CELLS = parse_grid(GRID)
 TARGETS = sorted({(cell.action, cell.target) for cell in CELLS})
 
 
 def test_the_grid_has_a_column_for_every_role():
-    assert {role for role in COLUMNS.values() if role} == set(Role.values)
+    assert column_roles() == set(Role.values)
 
 
 # Modules whose actions are specified by their own grid (ADR 0003), not by the one above.
@@ -128,13 +90,13 @@ OWN_GRIDS = (
 
 
 def _specified_elsewhere() -> set[str]:
-    return {cell.action for name in OWN_GRIDS for cell in importlib.import_module(name).CELLS}
+    return {a for name in OWN_GRIDS for a in grid_actions(importlib.import_module(name).CELLS)}
 
 
 def test_the_grid_specifies_every_action_the_policy_knows():
     # A new rule in permissions.py must come with its row here (or in its module's own grid),
     # and a row here with a rule.
-    assert {cell.action for cell in CELLS} | _specified_elsewhere() == known_actions()
+    assert grid_actions(CELLS) | _specified_elsewhere() == known_actions()
 
 
 def _token(user: User) -> ApiToken:
@@ -164,16 +126,11 @@ def _target(actor: User, own: Organisation, other: Organisation, action: str, ki
     raise AssertionError(f"no target for {action} {kind}")
 
 
-def _person(column: str, organisation: Organisation) -> User:
-    role = COLUMNS[column]
-    return UserFactory() if role is None else user_with_role(role, organisation)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("cell", CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in CELLS])
 def test_it_follows_the_grid(cell: Cell):
     own, other = OrganisationFactory(), OrganisationFactory()
-    actor = _person(cell.column, own)
+    actor = person_in(cell.column, own)
     target = _target(actor, own, other, cell.action, cell.target)
 
     assert can(actor, cell.action, target) is cell.allowed

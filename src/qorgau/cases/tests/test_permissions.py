@@ -39,7 +39,15 @@ from django.utils import timezone
 from qorgau.accounts.models import Organisation, Region, User
 from qorgau.accounts.permissions import can, known_actions
 from qorgau.accounts.roles import Role
-from qorgau.accounts.tests.factories import RegionFactory, UserFactory, user_with_role
+from qorgau.accounts.tests.factories import RegionFactory, user_with_role
+from qorgau.accounts.tests.grid import (
+    Cell,
+    actions_starting_with,
+    column_roles,
+    grid_actions,
+    parse_grid,
+    person_in,
+)
 from qorgau.cases.duplicate_models import ChildMerge, DuplicatePair
 from qorgau.cases.models import Case, CaseDocument, CaseNote, Confidentiality, TeamMember
 from qorgau.cases.models_care import PlanService
@@ -56,26 +64,6 @@ from qorgau.referrals.models import Status as ReferralStatus
 from qorgau.screening.tests.factories import organisation_of_type
 
 pytestmark = pytest.mark.django_db
-
-COLUMNS: dict[str, str | None] = {
-    "--": None,
-    "FL": Role.FRONT_LINE,
-    "CM": Role.CASE_MANAGER,
-    "SU": Role.SUPERVISOR,
-    "IN": Role.INVESTIGATOR,
-    "PR": Role.PROSECUTOR,
-    "PS": Role.PROVIDER_STAFF,
-    "GO": Role.GUARDIANSHIP_OFFICER,
-    "RC": Role.REGIONAL_COORDINATOR,
-    "NC": Role.NATIONAL_COORDINATOR,
-    "TR": Role.TRAINER,
-    "EX": Role.EXPERT,
-    "TO": Role.TRAINING_ORGANISER,
-    "DO": Role.DONOR_OFFICER,
-    "AU": Role.AUDITOR,
-    "OA": Role.ORG_ADMIN,
-    "SA": Role.SYSTEM_ADMIN,
-}
 
 GRID = """
 action                  target              -- FL CM SU IN PR PS GO RC NC TR EX TO DO AU OA SA
@@ -157,30 +145,6 @@ CHILD_ACTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Cell:
-    column: str
-    action: str
-    target: str
-    allowed: bool
-
-
-def _parse(grid: str) -> list[Cell]:
-    lines = [line.split() for line in grid.strip().splitlines()]
-    header, rows = lines[0], lines[1:]
-    assert header[2:] == list(COLUMNS), "grid columns and COLUMNS disagree"
-    cells = []
-    for row in rows:
-        action, target, *marks = row
-        assert len(marks) == len(COLUMNS), f"{action} {target}: wrong number of columns"
-        assert set(marks) <= {"Y", "."}, f"{action} {target}: only Y and . are allowed"
-        cells += [
-            Cell(column, action, target, mark == "Y")
-            for column, mark in zip(COLUMNS, marks, strict=True)
-        ]
-    return cells
-
-
 # Notes and documents (ADR 0013). Targets are "<record>@<case>"; the case is own, team or
 # guardianship (own-org, team-org, guardianship-here above), other (other-org), or provider:
 # another organisation's case with a referral to the person's organisation.
@@ -251,8 +215,8 @@ case.document.withdraw withdrawn@own              .  .  .  .  .  .  .  .  .  .  
 case.document.withdraw shared@provider            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
-BASE_CELLS = _parse(GRID)
-RECORD_CELLS = _parse(RECORD_GRID)
+BASE_CELLS = parse_grid(GRID)
+RECORD_CELLS = parse_grid(RECORD_GRID)
 CELLS = BASE_CELLS + RECORD_CELLS
 
 
@@ -273,8 +237,7 @@ def _world(column: str, target: str) -> World:
         workplace = organisation_of_type("guardianship", elsewhere)
     else:
         workplace = organisation_of_type("social_protection", here)
-    role = COLUMNS[column]
-    actor = UserFactory() if role is None else user_with_role(role, workplace)
+    actor = person_in(column, workplace)
     owner = organisation_of_type("social_protection", here)
     return World(here, elsewhere, workplace, owner, actor)
 
@@ -349,15 +312,15 @@ def _target(world: World, action: str, target: str) -> Any:
 
 
 def test_the_grid_has_a_column_for_every_role():
-    assert {role for role in COLUMNS.values() if role} == set(Role.values)
+    assert column_roles() == set(Role.values)
 
 
 def test_the_grid_specifies_every_action_of_the_module():
-    module_actions = {
-        a for a in known_actions() if a.startswith(("case.", "duplicates.")) or a in CHILD_ACTIONS
-    }
+    module_actions = actions_starting_with(("case.", "duplicates.")) | (
+        CHILD_ACTIONS & known_actions()
+    )
 
-    assert {cell.action for cell in CELLS} == module_actions
+    assert grid_actions(CELLS) == module_actions
 
 
 @pytest.mark.parametrize(

@@ -15,40 +15,27 @@ Written out by hand on purpose: a change to the policy has to be made in both pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from qorgau.accounts.permissions import can, known_actions
+from qorgau.accounts.permissions import can
 from qorgau.accounts.roles import Role
-from qorgau.accounts.tests.factories import OrganisationFactory, UserFactory, user_with_role
+from qorgau.accounts.tests.factories import OrganisationFactory, user_with_role
+from qorgau.accounts.tests.grid import (
+    Cell,
+    actions_starting_with,
+    column_roles,
+    grid_actions,
+    parse_grid,
+    person_in,
+)
 from qorgau.directory.selectors import access_provider
 from qorgau.directory.tests.factories import ProviderProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-COLUMNS: dict[str, str | None] = {
-    "--": None,
-    "FL": Role.FRONT_LINE,
-    "CM": Role.CASE_MANAGER,
-    "SU": Role.SUPERVISOR,
-    "IN": Role.INVESTIGATOR,
-    "PR": Role.PROSECUTOR,
-    "PS": Role.PROVIDER_STAFF,
-    "GO": Role.GUARDIANSHIP_OFFICER,
-    "RC": Role.REGIONAL_COORDINATOR,
-    "NC": Role.NATIONAL_COORDINATOR,
-    "TR": Role.TRAINER,
-    "EX": Role.EXPERT,
-    "TO": Role.TRAINING_ORGANISER,
-    "DO": Role.DONOR_OFFICER,
-    "AU": Role.AUDITOR,
-    "OA": Role.ORG_ADMIN,
-    "SA": Role.SYSTEM_ADMIN,
-}
 
 GRID = """
 action                      target              -- FL CM SU IN PR PS GO RC NC TR EX TO DO AU OA SA
@@ -64,31 +51,7 @@ directory.capacity.update   other                .  .  .  .  .  .  .  .  .  .  .
 """
 
 
-@dataclass(frozen=True)
-class Cell:
-    column: str
-    action: str
-    target: str
-    allowed: bool
-
-
-def _parse(grid: str) -> list[Cell]:
-    lines = [line.split() for line in grid.strip().splitlines()]
-    header, rows = lines[0], lines[1:]
-    assert header[2:] == list(COLUMNS), "grid columns and COLUMNS disagree"
-    cells = []
-    for row in rows:
-        action, target, *marks = row
-        assert len(marks) == len(COLUMNS), f"{action} {target}: wrong number of columns"
-        assert set(marks) <= {"Y", "."}, f"{action} {target}: only Y and . are allowed"
-        cells += [
-            Cell(column, action, target, mark == "Y")
-            for column, mark in zip(COLUMNS, marks, strict=True)
-        ]
-    return cells
-
-
-CELLS = _parse(GRID)
+CELLS = parse_grid(GRID)
 
 
 def _target(action: str, target: str, workplace: Any) -> Any:
@@ -104,19 +67,17 @@ def _target(action: str, target: str, workplace: Any) -> Any:
 
 
 def test_the_grid_has_a_column_for_every_role():
-    assert {role for role in COLUMNS.values() if role} == set(Role.values)
+    assert column_roles() == set(Role.values)
 
 
 def test_the_grid_specifies_every_action_of_the_module():
-    module_actions = {action for action in known_actions() if action.startswith("directory.")}
-    assert {cell.action for cell in CELLS} == module_actions
+    assert grid_actions(CELLS) == actions_starting_with("directory.")
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=lambda c: f"{c.action}-{c.target}-{c.column}")
 def test_grid(cell: Cell):
     workplace = OrganisationFactory()
-    role = COLUMNS[cell.column]
-    actor = UserFactory() if role is None else user_with_role(role, workplace)
+    actor = person_in(cell.column, workplace)
 
     assert can(actor, cell.action, _target(cell.action, cell.target, workplace)) is cell.allowed
 

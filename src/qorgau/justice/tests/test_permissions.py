@@ -27,11 +27,17 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from qorgau.accounts.models import Organisation, Region, User
-from qorgau.accounts.permissions import can, known_actions
-from qorgau.accounts.tests.factories import RegionFactory, UserFactory, user_with_role
+from qorgau.accounts.permissions import can
+from qorgau.accounts.tests.factories import RegionFactory
+from qorgau.accounts.tests.grid import (
+    Cell,
+    actions_starting_with,
+    grid_actions,
+    parse_grid,
+    person_in,
+)
 from qorgau.cases.models import Case
 from qorgau.cases.tests.factories import CaseFactory, ChildFactory, TeamMemberFactory
-from qorgau.cases.tests.test_permissions import COLUMNS, Cell, _parse
 from qorgau.justice.models import CompensationClaim, Proceeding, Route
 from qorgau.screening.tests.factories import organisation_of_type
 
@@ -75,7 +81,7 @@ proceeding.notices      other                .  .  .  .  .  .  .  .  .  .  .  . 
 proceeding.notices      -                    .  .  .  Y  .  Y  .  .  .  .  .  .  .  .  .  .  .
 """
 
-CELLS: list[Cell] = _parse(GRID)
+CELLS: list[Cell] = parse_grid(GRID)
 
 
 @dataclass
@@ -91,8 +97,7 @@ class World:
 def _world(column: str) -> World:
     here, elsewhere = RegionFactory(), RegionFactory()
     workplace = organisation_of_type("social_protection", here)
-    role = COLUMNS[column]
-    actor = UserFactory() if role is None else user_with_role(role, workplace)
+    actor = person_in(column, workplace)
     return World(
         here=here,
         workplace=workplace,
@@ -152,7 +157,7 @@ def _target(world: World, action: str, target: str) -> Any:
 
 def test_the_grid_specifies_every_action_of_the_module():
     prefixes = ("proceeding.", "interview.", "claim.")
-    assert {cell.action for cell in CELLS} == {a for a in known_actions() if a.startswith(prefixes)}
+    assert grid_actions(CELLS) == actions_starting_with(prefixes)
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in CELLS])

@@ -39,9 +39,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from qorgau.accounts.models import Membership, Organisation, Region, User
-from qorgau.accounts.permissions import can, known_actions
+from qorgau.accounts.permissions import can
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import RegionFactory, UserFactory, user_with_role
+from qorgau.accounts.tests.grid import (
+    Cell,
+    actions_starting_with,
+    column_roles,
+    grid_actions,
+    parse_grid,
+    person_in,
+)
 from qorgau.audit.models import AuditEvent
 from qorgau.core.models import Workspace
 from qorgau.core.workspaces import real_workspace
@@ -64,26 +72,6 @@ from qorgau.screening.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-COLUMNS: dict[str, str | None] = {
-    "--": None,
-    "FL": Role.FRONT_LINE,
-    "CM": Role.CASE_MANAGER,
-    "SU": Role.SUPERVISOR,
-    "IN": Role.INVESTIGATOR,
-    "PR": Role.PROSECUTOR,
-    "PS": Role.PROVIDER_STAFF,
-    "GO": Role.GUARDIANSHIP_OFFICER,
-    "RC": Role.REGIONAL_COORDINATOR,
-    "NC": Role.NATIONAL_COORDINATOR,
-    "TR": Role.TRAINER,
-    "EX": Role.EXPERT,
-    "TO": Role.TRAINING_ORGANISER,
-    "DO": Role.DONOR_OFFICER,
-    "AU": Role.AUDITOR,
-    "OA": Role.ORG_ADMIN,
-    "SA": Role.SYSTEM_ADMIN,
-}
 
 GRID = """
 action                      target              -- FL CM SU IN PR PS GO RC NC TR EX TO DO AU OA SA
@@ -132,31 +120,7 @@ pathway.publish             -                    .  .  .  .  .  .  .  .  .  .  .
 PREFIXES = ("screening.", "identification.", "alert.", "catalogue.", "pathway.")
 
 
-@dataclass(frozen=True)
-class Cell:
-    column: str
-    action: str
-    target: str
-    allowed: bool
-
-
-def _parse(grid: str) -> list[Cell]:
-    lines = [line.split() for line in grid.strip().splitlines()]
-    header, rows = lines[0], lines[1:]
-    assert header[2:] == list(COLUMNS), "grid columns and COLUMNS disagree"
-    cells = []
-    for row in rows:
-        action, target, *marks = row
-        assert len(marks) == len(COLUMNS), f"{action} {target}: wrong number of columns"
-        assert set(marks) <= {"Y", "."}, f"{action} {target}: only Y and . are allowed"
-        cells += [
-            Cell(column, action, target, mark == "Y")
-            for column, mark in zip(COLUMNS, marks, strict=True)
-        ]
-    return cells
-
-
-CELLS = _parse(GRID)
+CELLS = parse_grid(GRID)
 
 # Where the person works, by target: (type of their organisation, "here" or "elsewhere").
 WORKPLACE: dict[str, tuple[str, str]] = {
@@ -184,8 +148,7 @@ def _world(column: str, target: str) -> World:
     here, elsewhere = RegionFactory(), RegionFactory()
     kind, where = WORKPLACE.get(target, ("school", "here"))
     workplace = organisation_of_type(kind, here if where == "here" else elsewhere)
-    role = COLUMNS[column]
-    actor = UserFactory() if role is None else user_with_role(role, workplace)
+    actor = person_in(column, workplace)
     return World(here, elsewhere, workplace, organisation_of_type("school", here), actor)
 
 
@@ -248,14 +211,12 @@ def _target(world: World, action: str, target: str) -> Any:
 
 
 def test_the_grid_has_a_column_for_every_role():
-    assert {role for role in COLUMNS.values() if role} == set(Role.values)
+    assert column_roles() == set(Role.values)
 
 
 def test_the_grid_specifies_every_action_of_the_module():
     # A new identification rule in permissions.py must come with its row here, and the reverse.
-    module_actions = {action for action in known_actions() if action.startswith(PREFIXES)}
-
-    assert {cell.action for cell in CELLS} == module_actions
+    assert grid_actions(CELLS) == actions_starting_with(PREFIXES)
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in CELLS])

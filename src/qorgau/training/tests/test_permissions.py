@@ -23,20 +23,26 @@ Written by hand on purpose, like the grid in accounts/tests/test_permissions.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from qorgau.accounts.models import Organisation, User
-from qorgau.accounts.permissions import can, known_actions
+from qorgau.accounts.permissions import can
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
-    UserFactory,
     user_with_role,
+)
+from qorgau.accounts.tests.grid import (
+    Cell,
+    actions_starting_with,
+    column_roles,
+    grid_actions,
+    parse_grid,
+    person_in,
 )
 from qorgau.training.models import Material
 from qorgau.training.tests.factories import EventFactory, ProgrammeFactory
@@ -45,26 +51,6 @@ from qorgau.training.tests.factories import EventFactory, ProgrammeFactory
 def MaterialFactory(*, owner: Organisation) -> Material:
     return Material.objects.create(owner=owner, title="Handbook", kind=Material.Kind.HANDBOOK)
 
-
-COLUMNS: dict[str, str | None] = {
-    "--": None,
-    "FL": Role.FRONT_LINE,
-    "CM": Role.CASE_MANAGER,
-    "SU": Role.SUPERVISOR,
-    "IN": Role.INVESTIGATOR,
-    "PR": Role.PROSECUTOR,
-    "PS": Role.PROVIDER_STAFF,
-    "GO": Role.GUARDIANSHIP_OFFICER,
-    "RC": Role.REGIONAL_COORDINATOR,
-    "NC": Role.NATIONAL_COORDINATOR,
-    "TR": Role.TRAINER,
-    "EX": Role.EXPERT,
-    "TO": Role.TRAINING_ORGANISER,
-    "DO": Role.DONOR_OFFICER,
-    "AU": Role.AUDITOR,
-    "OA": Role.ORG_ADMIN,
-    "SA": Role.SYSTEM_ADMIN,
-}
 
 GRID = """
 action                        target    -- FL CM SU IN PR PS GO RC NC TR EX TO DO AU OA SA
@@ -154,41 +140,17 @@ training.material.attach      other      .  .  .  .  .  .  .  .  .  .  .  .  .  
 """
 
 
-@dataclass(frozen=True)
-class Cell:
-    column: str
-    action: str
-    target: str
-    allowed: bool
-
-
-def _parse(grid: str) -> list[Cell]:
-    lines = [line.split() for line in grid.strip().splitlines()]
-    header, rows = lines[0], lines[1:]
-    assert header[2:] == list(COLUMNS), "grid columns and COLUMNS disagree"
-    cells = []
-    for row in rows:
-        action, target, *marks = row
-        assert len(marks) == len(COLUMNS), f"{action} {target}: wrong number of columns"
-        assert set(marks) <= {"Y", "."}, f"{action} {target}: only Y and . are allowed"
-        cells += [
-            Cell(column, action, target, mark == "Y")
-            for column, mark in zip(COLUMNS, marks, strict=True)
-        ]
-    return cells
-
-
-CELLS = _parse(GRID)
+CELLS = parse_grid(GRID)
 
 
 def test_the_grid_has_a_column_for_every_role():
-    assert {role for role in COLUMNS.values() if role} == set(Role.values)
+    assert column_roles() == set(Role.values)
 
 
 def test_the_grid_specifies_every_training_action_the_policy_knows():
     # training.manage (who may open exercise spaces) is specified in the accounts grid.
-    ours = {a for a in known_actions() if a.startswith("training.")} - {"training.manage"}
-    assert {cell.action for cell in CELLS} == ours
+    ours = actions_starting_with("training.") - {"training.manage"}
+    assert grid_actions(CELLS) == ours
 
 
 def _target(actor: User, own: Organisation, other: Organisation, action: str, kind: str) -> Any:
@@ -220,16 +182,11 @@ def _target(actor: User, own: Organisation, other: Organisation, action: str, ki
     return event
 
 
-def _person(column: str, organisation: Organisation) -> User:
-    role = COLUMNS[column]
-    return UserFactory() if role is None else user_with_role(role, organisation)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("cell", CELLS, ids=[f"{c.column}-{c.action}-{c.target}" for c in CELLS])
 def test_it_follows_the_grid(cell: Cell):
     own, other = OrganisationFactory(), OrganisationFactory()
-    actor = _person(cell.column, own)
+    actor = person_in(cell.column, own)
     target = _target(actor, own, other, cell.action, cell.target)
 
     assert can(actor, cell.action, target) is cell.allowed
