@@ -405,7 +405,13 @@ def case_change_stage(
         raise stale_error()
     if to_stage not in NEXT_STAGES.get(current.stage, ()):
         raise ValidationError({"stage": _("The case cannot move to this stage from here.")})
-    previous = current.stage
+    return stage_move(actor=actor, case=current, version=version, to_stage=to_stage, note=note)
+
+
+def stage_move(*, actor: User, case: Case, version: int, to_stage: str, note: str = "") -> Case:
+    """Write a stage change: version-checked, with its history row and its audit event. The
+    caller has checked that the move is allowed (ordinary order, or closure and reopening)."""
+    previous = case.stage
     updated = (
         Case.objects.in_workspace(case.workspace)
         .filter(pk=case.pk, version=version)
@@ -415,7 +421,7 @@ def case_change_stage(
         raise stale_error()
     StageChange.objects.create(
         workspace=case.workspace,
-        case=current,
+        case=case,
         from_stage=previous,
         to_stage=to_stage,
         changed_by=actor,
@@ -424,12 +430,12 @@ def case_change_stage(
     record(
         actor=actor,
         action="case.stage",
-        target=current,
-        organisation=current.organisation,
+        target=case,
+        organisation=case.organisation,
         details={"from": previous, "to": to_stage},
     )
-    current.refresh_from_db()
-    return current
+    case.refresh_from_db()
+    return case
 
 
 @transaction.atomic

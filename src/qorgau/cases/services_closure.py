@@ -13,14 +13,13 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
-from qorgau.cases.models import Approval, Case, Stage, StageChange
+from qorgau.cases.models import Approval, Case, Stage
 from qorgau.cases.models_care import (
     Assessment,
     BestInterestsOutcome,
@@ -29,39 +28,10 @@ from qorgau.cases.models_care import (
     FollowUpVisit,
 )
 from qorgau.cases.periods import follow_up_dates, periods
-from qorgau.cases.services import stale_error
+from qorgau.cases.services import stage_move
 from qorgau.cases.services_assessments import ask_approval, require_open
 
 OPEN_CLOSURE = (Closure.Status.REQUESTED, Closure.Status.CLOSED, Closure.Status.FOLLOW_UP)
-
-
-def _move(*, actor: User, case: Case, version: int, to_stage: str, note: str = "") -> Case:
-    """Move the case to a stage outside the ordinary order (closing, follow-up, reopening)."""
-    previous = case.stage
-    updated = (
-        Case.objects.in_workspace(case.workspace)
-        .filter(pk=case.pk, version=version)
-        .update(stage=to_stage, version=F("version") + 1, updated_at=timezone.now())
-    )
-    if not updated:
-        raise stale_error()
-    StageChange.objects.create(
-        workspace=case.workspace,
-        case=case,
-        from_stage=previous,
-        to_stage=to_stage,
-        changed_by=actor,
-        note=note.strip()[:500],
-    )
-    record(
-        actor=actor,
-        action="case.stage",
-        target=case,
-        organisation=case.organisation,
-        details={"from": previous, "to": to_stage},
-    )
-    case.refresh_from_db()
-    return case
 
 
 def _latest_best_interests(case: Case) -> Assessment | None:
@@ -172,7 +142,7 @@ def case_close(*, actor: User, closure: Closure, version: int) -> Closure:
     if not closure.is_approved:
         raise ValidationError(_("The supervisor has not approved the closure yet."))
     today = timezone.localdate()
-    _move(
+    stage_move(
         actor=actor,
         case=case,
         version=version,
@@ -210,7 +180,7 @@ def follow_up_start(*, actor: User, closure: Closure, version: int) -> Closure:
         return closure
     if closure.status != Closure.Status.CLOSED:
         raise ValidationError(_("Follow-up starts after the case is closed."))
-    _move(actor=actor, case=case, version=version, to_stage=Stage.FOLLOW_UP)
+    stage_move(actor=actor, case=case, version=version, to_stage=Stage.FOLLOW_UP)
     closure.status = Closure.Status.FOLLOW_UP
     closure.save(update_fields=["status", "updated_at"])
     return closure
@@ -264,7 +234,7 @@ def follow_up_finish(*, actor: User, closure: Closure, version: int, note: str =
         return closure
     if closure.status != Closure.Status.FOLLOW_UP:
         raise ValidationError(_("Start the follow-up before finishing it."))
-    _move(actor=actor, case=case, version=version, to_stage=Stage.CLOSED, note=note)
+    stage_move(actor=actor, case=case, version=version, to_stage=Stage.CLOSED, note=note)
     FollowUpVisit.objects.in_workspace(case.workspace).filter(
         closure=closure, status=FollowUpVisit.Status.PLANNED
     ).update(status=FollowUpVisit.Status.CANCELLED, updated_at=timezone.now())
@@ -293,7 +263,9 @@ def case_reopen(*, actor: User, case: Case, version: int, reason: str) -> Case:
     closures = Closure.objects.in_workspace(case.workspace).filter(
         case=case, status__in=(*OPEN_CLOSURE, Closure.Status.FINISHED)
     )
-    case = _move(actor=actor, case=case, version=version, to_stage=Stage.ASSISTANCE, note=reason)
+    case = stage_move(
+        actor=actor, case=case, version=version, to_stage=Stage.ASSISTANCE, note=reason
+    )
     for closure in closures:
         FollowUpVisit.objects.in_workspace(case.workspace).filter(
             closure=closure, status=FollowUpVisit.Status.PLANNED
