@@ -12,12 +12,6 @@ from qorgau.training.stats import Band
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(settings):
-    settings.QORGAU_REQUIRE_2FA = False
-    demo_load()
-
-
 def test_the_2016_series_has_pre_and_post_tests_with_a_medium_gain(demo, capsys):
     assert Question.objects.count() >= 20
     events = list(Event.objects.filter(code__startswith="osce-2016-"))

@@ -22,14 +22,7 @@ from qorgau.referrals.models import Referral
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _demo_settings(settings, tmp_path):
-    # What `qorgau demo` runs with: no second factor.
-    settings.DEMO = True
-    settings.QORGAU_REQUIRE_2FA = False
-
-
-def _demo() -> str:
+def _demo_again() -> str:
     out = io.StringIO()
     call_command("demo", no_serve=True, stdout=out)
     return out.getvalue()
@@ -60,37 +53,35 @@ def _printed_logins(output: str) -> list[str]:
     return [line.split()[0] for line in listing.strip().splitlines()]
 
 
-def test_the_first_run_loads_the_organisations_and_one_login_per_role():
-    output = _demo()
+def test_the_first_run_loads_the_organisations_and_one_login_per_role(demo):
+    output = demo
 
     assert _counts() == (len(ORGANISATIONS), len(USERS), len(USERS))
     assert f"{len(ORGANISATIONS)} organisations and {len(USERS)} users added" in output
     assert "Two-factor sign-in is OFF in the demo." in output
 
 
-def test_running_it_twice_adds_no_organisations_users_or_memberships():
-    _demo()
+def test_running_it_twice_adds_no_organisations_users_or_memberships(demo):
     after_first = _counts()
     protect_after_first = _protect_counts()
 
-    output = _demo()
+    output = _demo_again()
 
     assert _counts() == after_first
     assert _protect_counts() == protect_after_first  # no child, case, referral or audit event
     assert "0 organisations and 0 users added" in output
 
 
-def test_a_second_run_restores_a_demo_role_that_was_removed():
-    _demo()
+def test_a_second_run_restores_a_demo_role_that_was_removed(demo):
     Membership.objects.filter(user__username="auditor").delete()
 
-    _demo()
+    _demo_again()
 
     assert Membership.objects.filter(user__username="auditor", role=Role.AUDITOR).exists()
 
 
-def test_every_role_has_exactly_one_demo_login():
-    output = _demo()
+def test_every_role_has_exactly_one_demo_login(demo):
+    output = demo
 
     roles = Counter(Membership.objects.values_list("role", flat=True))
     assert roles == Counter({role: 1 for role in Role.values})
@@ -100,8 +91,8 @@ def test_every_role_has_exactly_one_demo_login():
 
 
 @pytest.mark.parametrize("role", Role.values)
-def test_each_demo_login_signs_in_with_the_printed_password_and_gets_home(role):
-    output = _demo()
+def test_each_demo_login_signs_in_with_the_printed_password_and_gets_home(demo, role):
+    output = demo
     username = Membership.objects.get(role=role).user.username
     client = Client(headers={"accept-language": "en"})
 
@@ -117,8 +108,7 @@ def test_each_demo_login_signs_in_with_the_printed_password_and_gets_home(role):
     assert f'data-role="{role}"' in response.content.decode()
 
 
-def test_demo_people_speak_the_working_languages_and_belong_to_real_regions():
-    _demo()
+def test_demo_people_speak_the_working_languages_and_belong_to_real_regions(demo):
 
     assert set(User.objects.values_list("language", flat=True)) <= {"kk", "ru", "en"}
     assert all(org.region.is_current for org in Organisation.objects.select_related("region"))

@@ -7,14 +7,12 @@ import pytest
 from qorgau.accounts.models import Organisation
 from qorgau.demo.data import ORGANISATIONS
 from qorgau.demo.directory import PROVIDERS, directory_demo_load
-from qorgau.demo.services import demo_load
 from qorgau.directory.models import CapacityUpdate, ProviderProfile, ProviderService
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_lists_its_providers_with_services_and_capacity_idempotently():
-    demo_load()
+def test_the_demo_lists_its_providers_with_services_and_capacity_idempotently(demo):
     counts = (
         ProviderProfile.objects.count(),
         ProviderService.objects.count(),

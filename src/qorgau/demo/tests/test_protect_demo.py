@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from qorgau.accounts.models import User
 from qorgau.audit.models import AuditEvent
@@ -18,14 +15,7 @@ from qorgau.referrals.models import Referral, Status
 from qorgau.referrals.selectors import overdue
 from qorgau.screening.models import Screening, VictimStatusDecision
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _demo(settings):
-    settings.DEMO = True
-    settings.QORGAU_REQUIRE_2FA = False
-    call_command("demo", no_serve=True, stdout=io.StringIO())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_the_children_are_in_the_real_workspace_in_three_scripts():

@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 APPROVED = Registration.Status.APPROVED
 
 
-@pytest.fixture
-def demo(settings):
-    settings.QORGAU_REQUIRE_2FA = False
-    demo_load()
-
-
 def _series(city: str, year: int) -> Series:
     return Event.objects.get(city=city, starts_on__year=year, series__isnull=False).series
 

@@ -18,7 +18,6 @@ from pypdf import PdfReader
 
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import user_with_role
-from qorgau.demo.services import demo_load
 from qorgau.training import reports
 from qorgau.training.models import Event, Programme
 
@@ -26,9 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def expert(settings):
-    settings.QORGAU_REQUIRE_2FA = False
-    demo_load()
+def expert(demo):
     return user_with_role(Role.EXPERT)
 
 

@@ -18,12 +18,6 @@ from qorgau.training.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(settings):
-    settings.QORGAU_REQUIRE_2FA = False
-    demo_load()
-
-
 def test_the_materials_for_children_with_special_needs_are_in_the_library(demo):
     found = materials.library_search(
         user=None, filters=materials.LibraryFilters(special_needs=True, accessible=True)
