@@ -96,6 +96,8 @@ def test_a_teacher_screens_a_child_on_a_phone_in_kazakh_and_guardianship_is_aler
     phone.get_by_role("button", name="Қазақ").click()
     expect(phone.locator("html")).to_have_attribute("lang", "kk")
 
+    # On a phone the site menu is folded: open it, then follow the link.
+    phone.locator(".site-nav summary.site-menu-toggle").click()
     phone.locator(f'.site-nav a[href="{reverse("screening:new")}"]').click()
     expect(phone).to_have_url(re.compile(r"/screening/new/$"))
     expect(phone.locator("html")).to_have_attribute("lang", "kk")

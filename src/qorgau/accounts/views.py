@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 import base64
-import io
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -28,6 +25,9 @@ from qorgau.accounts import selectors, services
 from qorgau.accounts.forms import GrantRoleForm, NewPersonForm, NewTokenForm, OneTimeCodeForm
 from qorgau.accounts.models import Membership, User
 from qorgau.audit.services import record
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user
+from qorgau.core.qr import qr_svg
 
 _SETUP_SESSION_KEY = "qorgau_totp_setup_device"
 
@@ -50,12 +50,6 @@ def _remember_language(response: HttpResponseBase, language: str) -> None:
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=age, samesite="Lax")
 
 
-def _me(request: HttpRequest) -> User:
-    """The signed-in user (views using this are behind login_required)."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):
@@ -64,17 +58,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-def _qr_svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
-
-
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Ask for the code of a confirmed device, or set one up on first sign-in."""
-    user = _me(request)
+    user = request_user(request)
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect("core:home")
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -100,7 +87,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("That code is not right or has expired. Try the newest one."))
     context: dict[str, Any] = {"form": form, "setup": confirmed is None}
     if confirmed is None:
-        context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 - our own SVG
+        context["qr_svg"] = mark_safe(qr_svg(device.config_url))  # noqa: S308 - our own SVG
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/two_factor.html", context)
 
@@ -113,7 +100,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    services.user_logout_everywhere(user=_me(request))
+    services.user_logout_everywhere(user=request_user(request))
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -140,7 +127,7 @@ def set_language(request: HttpRequest) -> HttpResponseBase:
 # --- organisation admins: people and roles ------------------------------------------------
 @login_required
 def members(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organisations = list(selectors.administered_organisations(user=user))
     if not organisations:
         raise PermissionDenied
@@ -177,7 +164,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organisations = selectors.administered_organisations(user=user)
     if not organisations.exists():
         raise PermissionDenied
@@ -196,7 +183,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         except PermissionDenied as refusal:
             form.add_error("roles", str(refusal))
         else:
@@ -209,20 +196,10 @@ def _members_url() -> str:
     return reverse("accounts:members")
 
 
-def _attach_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_POST
 def role_grant(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
-    actor = _me(request)
+    actor = request_user(request)
     organisation = selectors.access_organisation(
         user=actor, pk=org_id, action="organisation.manage_members"
     )
@@ -247,7 +224,7 @@ def role_grant(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _me(request)
+    actor = request_user(request)
     membership: Membership = selectors.access_membership(
         user=actor, pk=pk, action="membership.manage"
     )
@@ -263,7 +240,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- personal API tokens ------------------------------------------------------------------
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     form = NewTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -274,7 +251,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 expires_at=form.cleaned_data["expires_at"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             form = NewTokenForm()
     return render(
@@ -287,7 +264,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     token = selectors.access_api_token(user=user, pk=pk, action="api_token.manage")
     services.api_token_revoke(actor=user, token=token)
     messages.success(request, _("Token revoked. Systems using it can no longer connect."))

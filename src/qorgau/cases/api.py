@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router
 
-from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.cases import selectors, services
 from qorgau.cases.duplicate_api import router as duplicate_router
@@ -25,22 +24,11 @@ from qorgau.cases.schemas import (
     StageIn,
 )
 from qorgau.cases.search import search_cases
-from qorgau.core.models import Workspace
-from qorgau.core.workspaces import real_workspace
+from qorgau.core.http import api_user, api_workspace, page_window
 from qorgau.screening.selectors import access_identification
 
 router = Router(tags=["cases"])
 router.add_router("/duplicates", duplicate_router)  # duplicate review: cases/duplicate_api.py
-MAX_LIMIT = 100
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = getattr(request, "workspace", None) or real_workspace()
-    return workspace
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -101,10 +89,6 @@ def _case_body(case: Case) -> dict[str, Any]:
     }
 
 
-def _window(limit: int, offset: int) -> tuple[int, int]:
-    return max(offset, 0), max(offset, 0) + min(max(limit, 1), MAX_LIMIT)
-
-
 @router.get("/", response=CasePage)
 def case_list(
     request: HttpRequest, number: str = "", limit: int = 100, offset: int = 0
@@ -112,25 +96,25 @@ def case_list(
     """Cases the caller may see: own organisations', team organisations', and a guardianship
     authority's region. ``number``: (part of) the case number, or the child's name in any
     script (Жумабаев finds Zhumabayev)."""
-    user = _user(request)
+    user = api_user(request)
     if not can(user, "case.list"):
         raise PermissionDenied
-    workspace = _workspace(request)
+    workspace = api_workspace(request)
     cases = search_cases(
         selectors.cases_visible_to(user=user, workspace=workspace), workspace=workspace, text=number
     )
-    start, stop = _window(limit, offset)
+    start, stop = page_window(limit, offset)
     return {"items": [_summary(case) for case in cases[start:stop]], "count": cases.count()}
 
 
 @router.get("/children", response=ChildPage)
 def child_list(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Children the caller may see: own organisations', and those of cases they may see."""
-    user = _user(request)
+    user = api_user(request)
     if not can(user, "case.list"):
         raise PermissionDenied
-    children = selectors.children_visible_to(user=user, workspace=_workspace(request))
-    start, stop = _window(limit, offset)
+    children = selectors.children_visible_to(user=user, workspace=api_workspace(request))
+    start, stop = page_window(limit, offset)
     return {
         "items": [_child(child, list(child.names.all())) for child in children[start:stop]],
         "count": children.count(),
@@ -139,9 +123,9 @@ def child_list(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[
 
 @router.get("/children/{child_id}", response=ChildOut)
 def child_detail(request: HttpRequest, child_id: int) -> dict[str, Any]:
-    workspace = _workspace(request)
+    workspace = api_workspace(request)
     child = selectors.access_child(
-        user=_user(request), workspace=workspace, pk=child_id, action="child.view"
+        user=api_user(request), workspace=workspace, pk=child_id, action="child.view"
     )
     names = list(ChildName.objects.in_workspace(workspace).filter(child=child))
     return _child(child, names)
@@ -153,8 +137,8 @@ def case_open_from_identification(
 ) -> tuple[int, dict[str, Any]]:
     """Open a case from an identification, carrying the screening's facts about the child.
     The same idempotency key, or the same identification, returns the same case."""
-    user = _user(request)
-    workspace = _workspace(request)
+    user = api_user(request)
+    workspace = api_workspace(request)
     identification = access_identification(
         user=user, workspace=workspace, pk=payload.identification_id, action="identification.view"
     )
@@ -168,7 +152,7 @@ def case_open_from_identification(
 @router.get("/{case_id}", response=CaseOut)
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case = selectors.access_case(
-        user=_user(request), workspace=_workspace(request), pk=case_id, action="case.view"
+        user=api_user(request), workspace=api_workspace(request), pk=case_id, action="case.view"
     )
     return _case_body(case)
 
@@ -176,8 +160,8 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @router.post("/{case_id}/stage", response=CaseOut)
 def case_stage(request: HttpRequest, case_id: int, payload: StageIn) -> dict[str, Any]:
     """Move the case on; send the version you read (409-style 422 "stale" if someone saved)."""
-    user = _user(request)
-    workspace = _workspace(request)
+    user = api_user(request)
+    workspace = api_workspace(request)
     case = selectors.access_case(user=user, workspace=workspace, pk=case_id, action="case.edit")
     services.case_change_stage(
         actor=user, case=case, version=payload.version, to_stage=payload.stage, note=payload.note

@@ -17,7 +17,6 @@ from qorgau.cases import selectors, selectors_care, services
 from qorgau.cases import services_assessments as assessments
 from qorgau.cases import services_closure as closures
 from qorgau.cases import services_plan as plans
-from qorgau.cases.api import MAX_LIMIT, _user, _workspace
 from qorgau.cases.models import Case
 from qorgau.cases.models_care import Assessment, Closure, PlanService, ServiceDelivery
 from qorgau.cases.schemas_care import (
@@ -44,6 +43,7 @@ from qorgau.cases.schemas_care import (
     VersionIn,
     VisitIn,
 )
+from qorgau.core.http import api_user, api_workspace, page_window
 from qorgau.directory.models import ServiceType
 
 router = Router(tags=["case care"])
@@ -51,7 +51,7 @@ router = Router(tags=["case care"])
 
 def _case(request: HttpRequest, case_id: int, action: str) -> Case:
     return selectors.access_case(
-        user=_user(request), workspace=_workspace(request), pk=case_id, action=action
+        user=api_user(request), workspace=api_workspace(request), pk=case_id, action=action
     )
 
 
@@ -193,7 +193,7 @@ def assessment_record(
     determination. A risk assessment goes to the supervisor. The same key returns the same."""
     case = _case(request, case_id, "case.view")
     assessment = assessments.assessment_record(
-        actor=_user(request),
+        actor=api_user(request),
         case=case,
         idempotency_key=payload.idempotency_key,
         data=_input(payload, payload.kind),
@@ -207,10 +207,10 @@ def assessment_update(
 ) -> dict[str, Any]:
     """Change an assessment; send the version you read (a stale version is refused)."""
     assessment = selectors_care.access_assessment(
-        user=_user(request), workspace=_workspace(request), pk=assessment_id
+        user=api_user(request), workspace=api_workspace(request), pk=assessment_id
     )
     updated = assessments.assessment_update(
-        actor=_user(request),
+        actor=api_user(request),
         assessment=assessment,
         version=payload.version,
         data=_input(payload, assessment.kind),
@@ -222,7 +222,7 @@ def assessment_update(
 def reflection_start(request: HttpRequest, case_id: int, payload: ReflectionIn) -> dict[str, Any]:
     """Start the reflection and recovery period; its length comes from the reference data."""
     case = _case(request, case_id, "case.assess")
-    assessments.reflection_start(actor=_user(request), case=case, starts_on=payload.starts_on)
+    assessments.reflection_start(actor=api_user(request), case=case, starts_on=payload.starts_on)
     return _care(case)
 
 
@@ -232,7 +232,7 @@ def plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> tuple[in
     """Make the plan (6 months from its start). Made twice, the first is returned."""
     case = _case(request, case_id, "case.plan")
     plans.plan_create(
-        actor=_user(request), case=case, goals=payload.goals, starts_on=payload.starts_on
+        actor=api_user(request), case=case, goals=payload.goals, starts_on=payload.starts_on
     )
     return 201, _care(case)
 
@@ -241,7 +241,7 @@ def plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> tuple[in
 def plan_update(request: HttpRequest, case_id: int, payload: PlanGoalsIn) -> dict[str, Any]:
     case = _case(request, case_id, "case.plan")
     plans.plan_update(
-        actor=_user(request),
+        actor=api_user(request),
         plan=selectors_care.plan_of(case=case),
         version=payload.version,
         goals=payload.goals,
@@ -255,7 +255,7 @@ def plan_submit(request: HttpRequest, case_id: int, payload: VersionIn) -> dict[
     """Ask the supervisor to approve the plan as it stands."""
     case = _case(request, case_id, "case.plan")
     plans.plan_submit(
-        actor=_user(request), plan=selectors_care.plan_of(case=case), version=payload.version
+        actor=api_user(request), plan=selectors_care.plan_of(case=case), version=payload.version
     )
     plan_body: dict[str, Any] = _care(case)["plan"]
     return plan_body
@@ -266,7 +266,7 @@ def plan_extend(request: HttpRequest, case_id: int, payload: ExtendIn) -> dict[s
     """Extend the plan from 6 to 9 months, once, with a reason."""
     case = _case(request, case_id, "case.plan")
     plans.plan_extend(
-        actor=_user(request),
+        actor=api_user(request),
         plan=selectors_care.plan_of(case=case),
         version=payload.version,
         reason=payload.reason,
@@ -292,7 +292,7 @@ def plan_service_add(
         raise ValidationError(errors)
     assert service_type is not None and isinstance(provider, Organisation)
     service = plans.plan_service_add(
-        actor=_user(request),
+        actor=api_user(request),
         plan=selectors_care.plan_of(case=case),
         version=payload.version,
         idempotency_key=payload.idempotency_key,
@@ -311,12 +311,11 @@ def plan_service_add(
 @router.get("/services/to-deliver", response=ServiceToDeliverPage)
 def services_to_deliver(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Planned services provided by the caller's organisations: the minimum about the child."""
-    user = _user(request)
+    user = api_user(request)
     if not can(user, "case.service.inbox"):
         raise PermissionDenied
-    rows = selectors_care.services_to_deliver(user=user, workspace=_workspace(request))
-    start = max(offset, 0)
-    stop = start + min(max(limit, 1), MAX_LIMIT)
+    rows = selectors_care.services_to_deliver(user=user, workspace=api_workspace(request))
+    start, stop = page_window(limit, offset)
     items = []
     for service in rows[start:stop]:
         view = selectors_care.delivery_view(service)
@@ -335,9 +334,9 @@ def service_deliver(
     request: HttpRequest, service_id: int, payload: DeliveryIn
 ) -> tuple[int, dict[str, Any]]:
     """The provider's staff record a service delivered. The same key records once."""
-    user = _user(request)
+    user = api_user(request)
     service = selectors_care.access_plan_service(
-        user=user, workspace=_workspace(request), pk=service_id, action="case.service.deliver"
+        user=user, workspace=api_workspace(request), pk=service_id, action="case.service.deliver"
     )
     delivery = plans.service_deliver(
         actor=user,
@@ -363,7 +362,7 @@ def closure_request(request: HttpRequest, case_id: int, payload: ClosureIn) -> d
     must exist. The supervisor approves through the case's approvals."""
     case = _case(request, case_id, "case.close")
     closure = closures.closure_request(
-        actor=_user(request),
+        actor=api_user(request),
         case=case,
         reason=payload.reason,
         follow_up_months=payload.follow_up_months,
@@ -374,7 +373,7 @@ def closure_request(request: HttpRequest, case_id: int, payload: ClosureIn) -> d
 
 def _access_closure(request: HttpRequest, closure_id: int) -> Closure:
     return selectors_care.access_closure(
-        user=_user(request), workspace=_workspace(request), pk=closure_id
+        user=api_user(request), workspace=api_workspace(request), pk=closure_id
     )
 
 
@@ -382,7 +381,9 @@ def _access_closure(request: HttpRequest, closure_id: int) -> Closure:
 def case_close(request: HttpRequest, closure_id: int, payload: VersionIn) -> dict[str, Any]:
     """Close the case once approved (send the case's version); schedules the follow-up."""
     closure = closures.case_close(
-        actor=_user(request), closure=_access_closure(request, closure_id), version=payload.version
+        actor=api_user(request),
+        closure=_access_closure(request, closure_id),
+        version=payload.version,
     )
     return _closure_out(closure)
 
@@ -390,7 +391,9 @@ def case_close(request: HttpRequest, closure_id: int, payload: VersionIn) -> dic
 @router.post("/closures/{closure_id}/follow-up", response=ClosureOut)
 def follow_up_start(request: HttpRequest, closure_id: int, payload: VersionIn) -> dict[str, Any]:
     closure = closures.follow_up_start(
-        actor=_user(request), closure=_access_closure(request, closure_id), version=payload.version
+        actor=api_user(request),
+        closure=_access_closure(request, closure_id),
+        version=payload.version,
     )
     return _closure_out(closure)
 
@@ -398,7 +401,7 @@ def follow_up_start(request: HttpRequest, closure_id: int, payload: VersionIn) -
 @router.post("/closures/{closure_id}/finish", response=ClosureOut)
 def follow_up_finish(request: HttpRequest, closure_id: int, payload: FinishIn) -> dict[str, Any]:
     closure = closures.follow_up_finish(
-        actor=_user(request),
+        actor=api_user(request),
         closure=_access_closure(request, closure_id),
         version=payload.version,
         note=payload.note,
@@ -410,10 +413,10 @@ def follow_up_finish(request: HttpRequest, closure_id: int, payload: FinishIn) -
 def visit_record(request: HttpRequest, visit_id: int, payload: VisitIn) -> dict[str, Any]:
     """Record a follow-up visit, or that it could not take place."""
     visit = selectors_care.access_follow_up_visit(
-        user=_user(request), workspace=_workspace(request), pk=visit_id
+        user=api_user(request), workspace=api_workspace(request), pk=visit_id
     )
     closures.follow_up_record(
-        actor=_user(request),
+        actor=api_user(request),
         visit=visit,
         visited_on=payload.visited_on,
         note=payload.note,
@@ -427,7 +430,7 @@ def case_reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> dict[s
     """Reopen a closed case into assistance, with a reason; its history stays."""
     case = _case(request, case_id, "case.close")
     closures.case_reopen(
-        actor=_user(request), case=case, version=payload.version, reason=payload.reason
+        actor=api_user(request), case=case, version=payload.version, reason=payload.reason
     )
     return _care(case)
 
@@ -437,8 +440,10 @@ def case_reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> dict[s
 def approval_decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> dict[str, Any]:
     """A supervisor of the case's organisation approves a risk assessment, plan or closure,
     or returns it with a note saying what needs to change."""
-    user = _user(request)
-    approval = selectors.access_approval(user=user, workspace=_workspace(request), pk=approval_id)
+    user = api_user(request)
+    approval = selectors.access_approval(
+        user=user, workspace=api_workspace(request), pk=approval_id
+    )
     decided = services.approval_decide(
         actor=user, approval=approval, approve=payload.approve, note=payload.note
     )

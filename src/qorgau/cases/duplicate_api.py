@@ -9,15 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from qorgau.accounts.models import User
 from qorgau.cases import duplicates
 from qorgau.cases.duplicate_models import ChildMerge, DuplicateScan
 from qorgau.cases.models import Child
-from qorgau.core.models import Workspace
-from qorgau.core.workspaces import real_workspace
+from qorgau.core.http import api_user, api_workspace, page_window
 
 router = Router(tags=["duplicates"])
-MAX_LIMIT = 100
 
 
 class NameOut(Schema):
@@ -89,15 +86,6 @@ class ScanOut(Schema):
     pairs_found: int
 
 
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = getattr(request, "workspace", None) or real_workspace()
-    return workspace
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _side(child: Child) -> dict[str, Any]:
     return {
         "child_id": child.pk,
@@ -153,21 +141,20 @@ def _scan(scan: DuplicateScan) -> dict[str, Any]:
 @router.get("/", response=PairPage)
 def pair_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Open pairs touching the caller's organisations, most likely first."""
-    user = _user(request)
+    user = api_user(request)
     if not duplicates.review_organisations(user=user).exists():
         raise PermissionDenied
-    pairs = duplicates.pairs_visible_to(user=user, workspace=_workspace(request))
-    start = max(offset, 0)
-    stop = start + min(max(limit, 1), MAX_LIMIT)
+    pairs = duplicates.pairs_visible_to(user=user, workspace=api_workspace(request))
+    start, stop = page_window(limit, offset)
     views = duplicates.pair_views(user=user, pairs=list(pairs[start:stop]))
     return {"items": [_pair(view) for view in views], "count": pairs.count()}
 
 
 @router.get("/{int:pair_id}", response=PairOut)
 def pair_detail(request: HttpRequest, pair_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     pair = duplicates.access_pair(
-        user=user, workspace=_workspace(request), pk=pair_id, action="duplicates.view"
+        user=user, workspace=api_workspace(request), pk=pair_id, action="duplicates.view"
     )
     (view,) = duplicates.pair_views(user=user, pairs=[pair])
     return _pair(view)
@@ -176,9 +163,9 @@ def pair_detail(request: HttpRequest, pair_id: int) -> dict[str, Any]:
 @router.post("/{int:pair_id}/not-duplicate", response=PairOut)
 def pair_not_duplicate(request: HttpRequest, pair_id: int) -> dict[str, Any]:
     """Two different children: the pair is remembered and does not return."""
-    user = _user(request)
+    user = api_user(request)
     pair = duplicates.access_pair(
-        user=user, workspace=_workspace(request), pk=pair_id, action="duplicates.dismiss"
+        user=user, workspace=api_workspace(request), pk=pair_id, action="duplicates.dismiss"
     )
     pair = duplicates.pair_mark_not_duplicate(actor=user, pair=pair)
     (view,) = duplicates.pair_views(user=user, pairs=[pair])
@@ -189,9 +176,9 @@ def pair_not_duplicate(request: HttpRequest, pair_id: int) -> dict[str, Any]:
 def pair_merge(request: HttpRequest, pair_id: int, payload: MergeIn) -> tuple[int, dict[str, Any]]:
     """Merge the pair's other child into `keep`; send both versions you read (a 422 "stale" if
     either changed since)."""
-    user = _user(request)
+    user = api_user(request)
     pair = duplicates.access_pair(
-        user=user, workspace=_workspace(request), pk=pair_id, action="child.merge"
+        user=user, workspace=api_workspace(request), pk=pair_id, action="child.merge"
     )
     merge = duplicates.child_merge(
         actor=user,
@@ -207,22 +194,22 @@ def pair_merge(request: HttpRequest, pair_id: int, payload: MergeIn) -> tuple[in
 @router.post("/merges/{int:merge_id}/unmerge", response=MergeOut)
 def merge_undo(request: HttpRequest, merge_id: int) -> dict[str, Any]:
     """Undo a merge, restoring both records exactly as they were."""
-    user = _user(request)
-    merge = duplicates.access_merge(user=user, workspace=_workspace(request), pk=merge_id)
+    user = api_user(request)
+    merge = duplicates.access_merge(user=user, workspace=api_workspace(request), pk=merge_id)
     return _merge(duplicates.child_unmerge(actor=user, merge=merge))
 
 
 @router.post("/scans", response={202: ScanOut})
 def scan_start(request: HttpRequest, payload: ScanIn) -> tuple[int, dict[str, Any]]:
     """Start a search for duplicates in one of the caller's organisations (the worker runs it)."""
-    user = _user(request)
+    user = api_user(request)
     organisation = (
         duplicates.review_organisations(user=user).filter(pk=payload.organisation_id).first()
     )
     if organisation is None:
         raise Http404
     scan = duplicates.duplicate_scan_start(
-        actor=user, workspace=_workspace(request), organisation=organisation
+        actor=user, workspace=api_workspace(request), organisation=organisation
     )
     scan.refresh_from_db()
     return 202, _scan(scan)
@@ -230,5 +217,7 @@ def scan_start(request: HttpRequest, payload: ScanIn) -> tuple[int, dict[str, An
 
 @router.get("/scans/{int:scan_id}", response=ScanOut)
 def scan_detail(request: HttpRequest, scan_id: int) -> dict[str, Any]:
-    scan = duplicates.access_scan(user=_user(request), workspace=_workspace(request), pk=scan_id)
+    scan = duplicates.access_scan(
+        user=api_user(request), workspace=api_workspace(request), pk=scan_id
+    )
     return _scan(scan)

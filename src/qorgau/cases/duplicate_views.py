@@ -16,23 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qorgau.accounts.models import Organisation, User
+from qorgau.accounts.models import Organisation
 from qorgau.cases import duplicate_scoring as scoring
 from qorgau.cases import duplicates
 from qorgau.cases.models import Child, ChildName
+from qorgau.core.http import request_user, request_workspace
 from qorgau.core.models import Workspace
 
 PAGE_SIZE = 20
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
-    return workspace
 
 
 def _organisation(request: HttpRequest, organisations: list[Organisation]) -> Organisation:
@@ -50,8 +41,8 @@ def _error_text(error: ValidationError) -> str:
 @login_required
 @require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     organisations = list(duplicates.review_organisations(user=user))
     if not organisations:
         raise PermissionDenied
@@ -72,13 +63,13 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organisations = list(duplicates.review_organisations(user=user))
     if not organisations:
         raise PermissionDenied
     organisation = _organisation(request, organisations)
     duplicates.duplicate_scan_start(
-        actor=user, workspace=_workspace(request), organisation=organisation
+        actor=user, workspace=request_workspace(request), organisation=organisation
     )
     messages.success(request, _("The search for duplicates has started."))
     return redirect(reverse("cases:duplicates") + f"?organisation={organisation.pk}")
@@ -87,7 +78,9 @@ def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def duplicate_scan_status(request: HttpRequest, pk: int) -> HttpResponse:
-    scan = duplicates.access_scan(user=_me(request), workspace=_workspace(request), pk=pk)
+    scan = duplicates.access_scan(
+        user=request_user(request), workspace=request_workspace(request), pk=pk
+    )
     return render(request, "cases/_duplicate_scan.html", {"scan": scan})
 
 
@@ -98,8 +91,8 @@ def _names(workspace: Workspace, child: Child) -> list[ChildName]:
 @login_required
 @require_GET
 def duplicate_pair(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     pair = duplicates.access_pair(user=user, workspace=workspace, pk=pk, action="duplicates.view")
     (view,) = duplicates.pair_views(user=user, pairs=[pair])
     context = {"view": view, "pair": pair, "prior_weight": scoring.prior_weight()}
@@ -109,9 +102,9 @@ def duplicate_pair(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def duplicate_not_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     pair = duplicates.access_pair(
-        user=user, workspace=_workspace(request), pk=pk, action="duplicates.dismiss"
+        user=user, workspace=request_workspace(request), pk=pk, action="duplicates.dismiss"
     )
     try:
         duplicates.pair_mark_not_duplicate(actor=user, pair=pair)
@@ -132,8 +125,8 @@ def _keep(request: HttpRequest, source: dict[str, str]) -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     pair = duplicates.access_pair(user=user, workspace=workspace, pk=pk, action="child.merge")
     source = request.POST if request.method == "POST" else request.GET
     keep = _keep(request, source)
@@ -177,8 +170,8 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def duplicate_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     merge = duplicates.access_merge(user=user, workspace=workspace, pk=pk)
     error = ""
     if request.method == "POST":

@@ -15,22 +15,11 @@ from ninja import File, Form, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from qorgau.accounts.models import User
 from qorgau.cases import record_selectors, record_services, selectors
 from qorgau.cases.api import router
 from qorgau.cases.models import CaseDocument, CaseNote
 from qorgau.cases.record_views import attachment_response
-from qorgau.core.models import Workspace
-from qorgau.core.workspaces import real_workspace
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = getattr(request, "workspace", None) or real_workspace()
-    return workspace
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from qorgau.core.http import api_user, api_workspace
 
 
 class NoteIn(Schema):
@@ -94,9 +83,9 @@ class ReasonIn(Schema):
 @paginate(LimitOffsetPagination)
 def note_list(request: HttpRequest, case_id: int) -> QuerySet[CaseNote]:
     """The case's notes the caller may read (by confidentiality level), newest first."""
-    user = _user(request)
+    user = api_user(request)
     case = selectors.access_case(
-        user=user, workspace=_workspace(request), pk=case_id, action="case.view"
+        user=user, workspace=api_workspace(request), pk=case_id, action="case.view"
     )
     return record_selectors.notes_for(user=user, case=case)
 
@@ -104,9 +93,9 @@ def note_list(request: HttpRequest, case_id: int) -> QuerySet[CaseNote]:
 @router.post("/{case_id}/notes", response={201: NoteOut}, tags=["case records"])
 def note_add(request: HttpRequest, case_id: int, payload: NoteIn) -> tuple[int, CaseNote]:
     """Add a note: ``level`` is team, organisation or restricted."""
-    user = _user(request)
+    user = api_user(request)
     case = selectors.access_case(
-        user=user, workspace=_workspace(request), pk=case_id, action="case.note.add"
+        user=user, workspace=api_workspace(request), pk=case_id, action="case.note.add"
     )
     return 201, record_services.note_add(
         actor=user, case=case, text=payload.text, level=payload.level
@@ -117,9 +106,9 @@ def note_add(request: HttpRequest, case_id: int, payload: NoteIn) -> tuple[int, 
 @paginate(LimitOffsetPagination)
 def document_list(request: HttpRequest, case_id: int) -> QuerySet[CaseDocument]:
     """The case's documents the caller may read, current, withdrawn and replaced."""
-    user = _user(request)
+    user = api_user(request)
     case = selectors.access_case(
-        user=user, workspace=_workspace(request), pk=case_id, action="case.view"
+        user=user, workspace=api_workspace(request), pk=case_id, action="case.view"
     )
     return record_selectors.documents_for(user=user, case=case)
 
@@ -133,8 +122,8 @@ def document_upload(
 ) -> tuple[int, CaseDocument]:
     """Upload a file (multipart/form-data): PDF, JPEG, PNG, DOCX, XLSX, ODT or ODS, checked
     by its contents; at most the configured size. ``replaces_id`` replaces an earlier one."""
-    user = _user(request)
-    workspace = _workspace(request)
+    user = api_user(request)
+    workspace = api_workspace(request)
     case = selectors.access_case(
         user=user, workspace=workspace, pk=case_id, action="case.document.upload"
     )
@@ -164,9 +153,9 @@ def document_upload(
 @router.get("/documents/{document_id}/download", tags=["case records"])
 def document_download(request: HttpRequest, document_id: int) -> FileResponse:
     """The file, as an attachment; every download is recorded in the audit trail."""
-    user = _user(request)
+    user = api_user(request)
     document = record_selectors.access_document(
-        user=user, workspace=_workspace(request), pk=document_id, action="case.document.download"
+        user=user, workspace=api_workspace(request), pk=document_id, action="case.document.download"
     )
     return attachment_response(
         record_services.document_download(actor=user, document=document), document
@@ -176,8 +165,8 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
 @router.post("/documents/{document_id}/withdraw", response=DocumentOut, tags=["case records"])
 def document_withdraw(request: HttpRequest, document_id: int, payload: ReasonIn) -> CaseDocument:
     """Take a document out of use with a reason; it stays listed and its file is kept."""
-    user = _user(request)
+    user = api_user(request)
     document = record_selectors.access_document(
-        user=user, workspace=_workspace(request), pk=document_id, action="case.document.withdraw"
+        user=user, workspace=api_workspace(request), pk=document_id, action="case.document.withdraw"
     )
     return record_services.document_withdraw(actor=user, document=document, reason=payload.reason)

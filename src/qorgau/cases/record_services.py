@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from qorgau.accounts.models import Organisation, User
 from qorgau.accounts.permissions import acting_organisation_id, can
 from qorgau.audit.services import record
-from qorgau.cases.files import extension_of, safe_filename, sniff
+from qorgau.cases.files import DOCUMENT_KINDS
 from qorgau.cases.models import Case, CaseDocument, CaseNote, Confidentiality
 from qorgau.cases.storage import private_storage
+from qorgau.core.uploads import FileKind, extension_of, safe_filename, sniff
 
 NOTE_MAX_LENGTH = 10_000
 
@@ -71,6 +72,11 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 
 
+def _document_kind(stream: IO[bytes]) -> FileKind | None:
+    kind = sniff(stream)
+    return kind if kind is not None and kind in DOCUMENT_KINDS else None
+
+
 def _check_file(stream: IO[bytes], name: str, size: int) -> dict[str, str]:
     limit = settings.QORGAU_DOCUMENT_MAX_BYTES
     if size <= 0:
@@ -80,7 +86,7 @@ def _check_file(stream: IO[bytes], name: str, size: int) -> dict[str, str]:
             "file": _("The file is larger than %(limit)s MB. Upload a smaller file.")
             % {"limit": _megabytes(limit)}
         }
-    kind = sniff(stream)
+    kind = _document_kind(stream)
     if kind is None:
         return {
             "file": _(
@@ -141,7 +147,7 @@ def document_upload(
         replaces = locked
     if errors:
         raise ValidationError(errors)
-    kind = sniff(stream)
+    kind = _document_kind(stream)
     assert kind is not None
     digest = hashlib.sha256()
     stream.seek(0)

@@ -22,35 +22,16 @@ from qorgau.accounts.permissions import can
 from qorgau.cases import record_selectors, record_services, selectors
 from qorgau.cases.models import Case, CaseDocument
 from qorgau.cases.record_forms import DocumentForm, NoteForm, ReasonForm
-from qorgau.core.models import Workspace
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user, request_workspace
 
 PAGE_SIZE = 20
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
-    return workspace
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields else None
-        for item in errors:
-            form.add_error(target, item)
-
-
 def _case(request: HttpRequest, pk: int, action: str) -> tuple[User, Case]:
-    user = _me(request)
+    user = request_user(request)
     return user, selectors.access_case(
-        user=user, workspace=_workspace(request), pk=pk, action=action
+        user=user, workspace=request_workspace(request), pk=pk, action=action
     )
 
 
@@ -67,7 +48,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 record_services.note_add(actor=user, case=case, **form.cleaned_data)
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The note is added."))
                 return redirect("cases:notes", pk=case.pk)
@@ -116,7 +97,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data.get("reason", ""),
                 )
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The document is kept with the case."))
                 return redirect("cases:documents", pk=case.pk)
@@ -133,9 +114,9 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    user = _me(request)
+    user = request_user(request)
     document = record_selectors.access_document(
-        user=user, workspace=_workspace(request), pk=pk, action="case.document.download"
+        user=user, workspace=request_workspace(request), pk=pk, action="case.document.download"
     )
     handle = record_services.document_download(actor=user, document=document)
     return attachment_response(handle, document)
@@ -157,9 +138,9 @@ def attachment_response(handle: Any, document: CaseDocument) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     document = record_selectors.access_document(
-        user=user, workspace=_workspace(request), pk=pk, action="case.document.withdraw"
+        user=user, workspace=request_workspace(request), pk=pk, action="case.document.withdraw"
     )
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +149,7 @@ def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, document=document, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The document is withdrawn. It stays in the history."))
             return redirect("cases:documents", pk=document.case_id)

@@ -34,30 +34,11 @@ from qorgau.cases.forms import (
 from qorgau.cases.models import NEXT_STAGES, Case, Stage
 from qorgau.cases.search import search_cases
 from qorgau.cases.services import ChildInput, FamilyInput, NameInput
-from qorgau.core.models import Workspace
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user, request_workspace
 from qorgau.screening.selectors import access_identification
 
 PAGE_SIZE = 25
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
-    return workspace
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields and not form[name].is_hidden else None
-        for item in errors:
-            form.add_error(target, item)
 
 
 def _key(request: HttpRequest) -> uuid.UUID:
@@ -99,8 +80,8 @@ def _child_input(data: dict[str, Any]) -> ChildInput:
 
 def _matches(request: HttpRequest, data: dict[str, Any]) -> list[selectors.PossibleMatch]:
     return selectors.possible_matches(
-        user=_me(request),
-        workspace=_workspace(request),
+        user=request_user(request),
+        workspace=request_workspace(request),
         names=[data[f"name_{row}"] for row in range(1, NAME_ROWS + 1) if data.get(f"name_{row}")],
         birth_date=data.get("birth_date"),
         age_min=data.get("age_min"),
@@ -113,10 +94,10 @@ def _matches(request: HttpRequest, data: dict[str, Any]) -> list[selectors.Possi
 # --- list ---------------------------------------------------------------------------------
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "case.list"):
         raise PermissionDenied
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     number = request.GET.get("number", "")[:100]
     cases = search_cases(
         selectors.cases_visible_to(user=user, workspace=workspace),
@@ -137,8 +118,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_register(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     organisations = list(selectors.case_organisations(user=user).select_related("region"))
     if not organisations:
         raise PermissionDenied
@@ -168,7 +149,7 @@ def child_register(request: HttpRequest) -> HttpResponse:
                     child=child,
                 )
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -188,8 +169,8 @@ def child_register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_from_identification(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     identification = access_identification(
         user=user, workspace=workspace, pk=pk, action="identification.view"
     )
@@ -270,9 +251,9 @@ def _child_initial(child: Any, names: list[Any], family: list[Any]) -> dict[str,
 @require_http_methods(["GET", "POST"])
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the child's record of a case; a save over someone else's newer save is refused."""
-    user = _me(request)
+    user = request_user(request)
     case = selectors.access_case(
-        user=user, workspace=_workspace(request), pk=pk, action="case.view"
+        user=user, workspace=request_workspace(request), pk=pk, action="case.view"
     )
     if not can(user, "child.edit", case.child):
         raise PermissionDenied
@@ -293,7 +274,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=_child_input(form.cleaned_data),
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
             status = 409
         else:
             messages.success(request, _("The child's record is saved."))
@@ -318,8 +299,8 @@ def _partners(case: Case) -> Any:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     case = selectors.access_case(user=user, workspace=workspace, pk=pk, action="case.view")
     return _render_case(request, user, case)
 
@@ -349,8 +330,10 @@ def _render_case(request: HttpRequest, user: User, case: Case, **forms: Any) -> 
 
 
 def _case_for_post(request: HttpRequest, pk: int, action: str) -> tuple[User, Case]:
-    user = _me(request)
-    case = selectors.access_case(user=user, workspace=_workspace(request), pk=pk, action=action)
+    user = request_user(request)
+    case = selectors.access_case(
+        user=user, workspace=request_workspace(request), pk=pk, action=action
+    )
     return user, case
 
 
@@ -369,7 +352,7 @@ def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The stage is changed."))
             return redirect("cases:detail", pk=case.pk)
@@ -390,7 +373,7 @@ def case_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 role_note=form.cleaned_data["role_note"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The organisation is invited."))
             return redirect("cases:detail", pk=case.pk)
@@ -406,7 +389,7 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.consent_give(actor=user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("cases:detail", pk=case.pk)
@@ -416,8 +399,8 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    consent = selectors.access_consent(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    consent = selectors.access_consent(user=user, workspace=request_workspace(request), pk=pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.consent_withdraw(actor=user, consent=consent, reason=form.cleaned_data["reason"])
@@ -441,8 +424,8 @@ def approval_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    approval = selectors.access_approval(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    approval = selectors.access_approval(user=user, workspace=request_workspace(request), pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:
         services.approval_decide(
@@ -458,8 +441,8 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    member = selectors.access_team_member(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    member = selectors.access_team_member(user=user, workspace=request_workspace(request), pk=pk)
     accept = request.POST.get("decision") == "accept"
     services.team_respond(actor=user, member=member, accept=accept)
     if accept:
@@ -472,8 +455,8 @@ def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """A supervisor's page: approvals waiting, and every urgent consent override."""
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     context = {
         "approvals": list(selectors.pending_approvals(user=user, workspace=workspace)),
         "overrides": list(selectors.overrides_for_supervisor(user=user, workspace=workspace)),

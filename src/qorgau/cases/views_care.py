@@ -26,12 +26,13 @@ from qorgau.cases import services_closure as closures
 from qorgau.cases import services_plan as plans
 from qorgau.cases.models import Case
 from qorgau.cases.templatetags.case_care import assessment_kinds
-from qorgau.cases.views import _attach, _me, _workspace
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user, request_workspace
 
 
 def _case(request: HttpRequest, pk: int, action: str) -> Case:
     return selectors.access_case(
-        user=_me(request), workspace=_workspace(request), pk=pk, action=action
+        user=request_user(request), workspace=request_workspace(request), pk=pk, action=action
     )
 
 
@@ -45,15 +46,6 @@ def _again(
     """The form once more, with its errors, on a page of its own."""
     context = {"case": case, "form": form, "title": title, "action": action, "submit": submit}
     return render(request, "cases/care_form.html", context, status=400)
-
-
-def _failed(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict") and "__all__" in error.error_dict:
-        for item in error.error_dict.pop("__all__"):
-            form.add_error(None, item)
-        if not error.error_dict:
-            return
-    _attach(form, error)
 
 
 # --- assessments --------------------------------------------------------------------------
@@ -75,7 +67,7 @@ def _assessment_input(data: dict[str, Any], kind: str) -> assessments.Assessment
 @login_required
 @require_POST
 def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     case = _case(request, pk, "case.view")
     kinds = assessment_kinds(user, case)
     if not kinds:
@@ -90,7 +82,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 data=_assessment_input(form.cleaned_data, form.cleaned_data["kind"]),
             )
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The assessment is saved."))
             return _back(case.pk, "assessments-section")
@@ -107,8 +99,10 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    assessment = selectors_care.access_assessment(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    assessment = selectors_care.access_assessment(
+        user=user, workspace=request_workspace(request), pk=pk
+    )
     fields = (
         "assessed_on",
         "findings",
@@ -137,7 +131,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=_assessment_input(form.cleaned_data, assessment.kind),
             )
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
             status = 409
         else:
             messages.success(request, _("The assessment is saved."))
@@ -161,10 +155,10 @@ def reflection_start(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             assessments.reflection_start(
-                actor=_me(request), case=case, starts_on=form.cleaned_data["starts_on"]
+                actor=request_user(request), case=case, starts_on=form.cleaned_data["starts_on"]
             )
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The reflection and recovery period is recorded."))
             return _back(case.pk, "assessments-section")
@@ -186,9 +180,9 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms_care.PlanForm(request.POST, prefix="plan")
     if form.is_valid():
         try:
-            plans.plan_create(actor=_me(request), case=case, **form.cleaned_data)
+            plans.plan_create(actor=request_user(request), case=case, **form.cleaned_data)
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request, _("The plan is made. Add its services, then ask for approval.")
@@ -214,7 +208,7 @@ def _plan_post(
         try:
             write(plan, form.cleaned_data)
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, done)
             return _back(case.pk, "plan-section")
@@ -224,7 +218,7 @@ def _plan_post(
 @login_required
 @require_POST
 def plan_goals(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     return _plan_post(
         request,
         pk,
@@ -243,7 +237,7 @@ def plan_goals(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     return _plan_post(
         request,
         pk,
@@ -262,7 +256,7 @@ def plan_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     case = _case(request, pk, "case.plan")
     plan = selectors_care.plan_of(case=case)
     try:
@@ -280,7 +274,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_service(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     case = _case(request, pk, "case.plan")
     plan = selectors_care.plan_of(case=case)
     form = forms_care.PlanServiceForm(
@@ -303,7 +297,7 @@ def plan_service(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The service is added to the plan."))
             return _back(case.pk, "plan-section")
@@ -321,10 +315,10 @@ def plan_service(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def deliveries(request: HttpRequest) -> HttpResponse:
     """The planned services a provider delivers: the minimum about the child, and a form."""
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "case.service.inbox"):
         raise PermissionDenied
-    rows = selectors_care.services_to_deliver(user=user, workspace=_workspace(request))
+    rows = selectors_care.services_to_deliver(user=user, workspace=request_workspace(request))
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -340,16 +334,16 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def deliver(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     service = selectors_care.access_plan_service(
-        user=user, workspace=_workspace(request), pk=pk, action="case.service.deliver"
+        user=user, workspace=request_workspace(request), pk=pk, action="case.service.deliver"
     )
     form = forms_care.DeliveryForm(request.POST, prefix="delivery")
     if form.is_valid():
         try:
             plans.service_deliver(actor=user, service=service, **form.cleaned_data)
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The service delivered is recorded."))
             return redirect(reverse("cases:deliveries") + f"#service-{service.pk}")
@@ -369,9 +363,9 @@ def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms_care.ClosureForm(request.POST, prefix="closure")
     if form.is_valid():
         try:
-            closures.closure_request(actor=_me(request), case=case, **form.cleaned_data)
+            closures.closure_request(actor=request_user(request), case=case, **form.cleaned_data)
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The supervisor is asked to approve the closure."))
             return _back(case.pk, "closure-section")
@@ -393,8 +387,8 @@ def _version(request: HttpRequest) -> int:
 
 
 def _closure_step(request: HttpRequest, pk: int, step: Any, done: str) -> HttpResponse:
-    user = _me(request)
-    closure = selectors_care.access_closure(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    closure = selectors_care.access_closure(user=user, workspace=request_workspace(request), pk=pk)
     try:
         step(user, closure, _version(request))
     except ValidationError as error:
@@ -447,15 +441,17 @@ def follow_up_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    visit = selectors_care.access_follow_up_visit(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    visit = selectors_care.access_follow_up_visit(
+        user=user, workspace=request_workspace(request), pk=pk
+    )
     case = visit.closure.case
     form = forms_care.VisitForm(request.POST, prefix="visit")
     if form.is_valid():
         try:
             closures.follow_up_record(actor=user, visit=visit, **form.cleaned_data)
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The visit is recorded."))
             return _back(case.pk, "closure-section")
@@ -476,9 +472,9 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms_care.ReopenForm(request.POST, prefix="reopen")
     if form.is_valid():
         try:
-            closures.case_reopen(actor=_me(request), case=case, **form.cleaned_data)
+            closures.case_reopen(actor=request_user(request), case=case, **form.cleaned_data)
         except ValidationError as error:
-            _failed(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The case is reopened. Its history is kept."))
             return _back(case.pk, "closure-section")

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from qorgau.accounts.models import User
 from qorgau.core import selectors, services
 from qorgau.core.home import panels_for
+from qorgau.core.http import request_user
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +37,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workspaces(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     return render(
         request,
         "core/workspaces.html",
@@ -49,8 +48,7 @@ def workspaces(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def workspace_enter(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     workspace = selectors.access_workspace(user=user, pk=pk, action="workspace.enter")
     services.workspace_enter(actor=user, session=request.session, workspace=workspace)
     return redirect("core:home")
@@ -59,7 +57,6 @@ def workspace_enter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def workspace_leave(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     services.workspace_leave(actor=user, session=request.session)
     return redirect("core:home")

@@ -16,17 +16,14 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from qorgau.accounts.models import Region, User
+from qorgau.accounts.models import Region
 from qorgau.accounts.permissions import can
+from qorgau.core.http import api_user
 from qorgau.directory import selectors, services
 from qorgau.directory.models import ProviderProfile, ServiceType
 from qorgau.directory.schemas import CapacityIn, CapacityOut, ProviderOut
 
 router = Router(tags=["directory"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class SearchFilters(Schema):
@@ -54,7 +51,7 @@ def provider_search(
     request: HttpRequest, filters: Query[SearchFilters]
 ) -> QuerySet[ProviderProfile]:
     """Listed providers offering a service that matches every filter given."""
-    user = _user(request)
+    user = api_user(request)
     if not can(user, "directory.view"):
         raise PermissionDenied
     return selectors.directory_search(
@@ -70,7 +67,7 @@ def provider_search(
 @router.get("/providers/{pk}", response=ProviderOut)
 def provider_detail(request: HttpRequest, pk: int) -> ProviderProfile:
     profile = selectors.access_provider(
-        user=_user(request), pk=pk, action="directory.provider.view"
+        user=api_user(request), pk=pk, action="directory.provider.view"
     )
     return profile
 
@@ -78,7 +75,7 @@ def provider_detail(request: HttpRequest, pk: int) -> ProviderProfile:
 @router.post("/services/{pk}/capacity", response={201: CapacityOut})
 def capacity_report(request: HttpRequest, pk: int, payload: CapacityIn) -> tuple[int, Any]:
     """Report a service's capacity now (the provider's own staff)."""
-    user = _user(request)
+    user = api_user(request)
     service = selectors.access_provider_service(
         user=user, pk=pk, action="directory.capacity.update"
     )

@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user
 from qorgau.directory import selectors, services
 from qorgau.directory.forms import (
     CapacityForm,
@@ -29,29 +30,16 @@ from qorgau.directory.forms import (
 )
 from qorgau.directory.models import ProviderProfile, ProviderService
 
+# The service checks the codes of "languages"; those it may refuse were typed into the form's
+# "other_languages" (the ticked ones come from a fixed list).
+_FORM_FIELDS = {"languages": "other_languages"}
+
 PAGE_SIZE = 20
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields else None
-        if name == "languages" and "other_languages" in form.fields:
-            target = "other_languages"
-        for item in errors:
-            form.add_error(target, item)
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "directory.view"):
         raise PermissionDenied
     form = SearchForm(request.GET or None)
@@ -83,7 +71,7 @@ def _provider_page(
     capacity_forms: dict[int, CapacityForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     may_edit = can(user, "directory.provider.edit", profile.organisation)
     may_report = can(user, "directory.capacity.update", profile.organisation)
     services_offered: list[ProviderService] = list(profile.offered)  # type: ignore[attr-defined]
@@ -115,14 +103,16 @@ def _provider_page(
 
 @login_required
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = selectors.access_provider(user=_me(request), pk=pk, action="directory.provider.view")
+    profile = selectors.access_provider(
+        user=request_user(request), pk=pk, action="directory.provider.view"
+    )
     return _provider_page(request, profile)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organisation = selectors.access_organisation_for_directory(user=user, pk=organisation_pk)
     profile = ProviderProfile.objects.filter(organisation=organisation).first()
     if request.method == "POST":
@@ -143,7 +133,7 @@ def profile_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
                     is_listed=data["is_listed"],
                 )
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error, fields=_FORM_FIELDS)
             else:
                 messages.success(request, _("The directory entry is saved."))
                 return redirect("directory:provider", pk=profile.pk)
@@ -173,7 +163,7 @@ def profile_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
 def _service_form_page(
     request: HttpRequest, profile: ProviderProfile, service: ProviderService | None
 ) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if request.method == "POST":
         data = request.POST.copy()
         if service is not None:
@@ -193,7 +183,7 @@ def _service_form_page(
                     is_active=cleaned["is_active"],
                 )
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error, fields=_FORM_FIELDS)
             else:
                 messages.success(request, _("The service is saved."))
                 return redirect("directory:provider", pk=profile.pk)
@@ -222,7 +212,9 @@ def _service_form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_new(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = selectors.access_provider(user=_me(request), pk=pk, action="directory.provider.edit")
+    profile = selectors.access_provider(
+        user=request_user(request), pk=pk, action="directory.provider.edit"
+    )
     return _service_form_page(request, profile, None)
 
 
@@ -230,7 +222,7 @@ def service_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     service = selectors.access_provider_service(
-        user=_me(request), pk=pk, action="directory.provider.edit"
+        user=request_user(request), pk=pk, action="directory.provider.edit"
     )
     return _service_form_page(request, service.provider, service)
 
@@ -238,7 +230,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def capacity(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     service = selectors.access_provider_service(
         user=user, pk=pk, action="directory.capacity.update"
     )
@@ -253,7 +245,7 @@ def capacity(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error, fields=_FORM_FIELDS)
         else:
             messages.success(request, _("The capacity is updated."))
             return redirect("directory:provider", pk=service.provider_id)

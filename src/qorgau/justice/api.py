@@ -11,11 +11,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from qorgau.accounts.models import Organisation, User
+from qorgau.accounts.models import Organisation
 from qorgau.accounts.permissions import can
 from qorgau.cases import selectors as case_selectors
-from qorgau.core.models import Workspace
-from qorgau.core.workspaces import real_workspace
+from qorgau.core.http import api_user, api_workspace, page_window
 from qorgau.justice import selectors, services
 from qorgau.justice.articles import criminal_code_articles
 from qorgau.justice.models import CompensationClaim, Interview, Proceeding
@@ -38,16 +37,6 @@ from qorgau.justice.schemas import (
 )
 
 router = Router(tags=["justice"])
-MAX_LIMIT = 100
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = getattr(request, "workspace", None) or real_workspace()
-    return workspace
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _organisation(pk: int | None, field: str) -> Organisation | None:
@@ -113,7 +102,7 @@ def _body(proceeding: Proceeding) -> dict[str, Any]:
 
 def _access(request: HttpRequest, pk: int, action: str = "proceeding.view") -> Proceeding:
     return selectors.access_proceeding(
-        user=_user(request), workspace=_workspace(request), pk=pk, action=action
+        user=api_user(request), workspace=api_workspace(request), pk=pk, action=action
     )
 
 
@@ -130,22 +119,21 @@ def articles(request: HttpRequest) -> list[dict[str, Any]]:
 def proceeding_list(
     request: HttpRequest, number: str = "", limit: int = 100, offset: int = 0
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     if not can(user, "proceeding.list"):
         raise PermissionDenied
     found = selectors.proceedings_visible_to(
-        user=user, workspace=_workspace(request), number=number
+        user=user, workspace=api_workspace(request), number=number
     )
-    start = max(offset, 0)
-    stop = start + min(max(limit, 1), MAX_LIMIT)
+    start, stop = page_window(limit, offset)
     return {"items": [_body(p) for p in found[start:stop]], "count": found.count()}
 
 
 @router.post("/proceedings", response={201: ProceedingOut})
 def proceeding_create(request: HttpRequest, payload: ProceedingCreateIn) -> tuple[int, Any]:
-    user = _user(request)
+    user = api_user(request)
     case = case_selectors.access_case(
-        user=user, workspace=_workspace(request), pk=payload.case_id, action="proceeding.create"
+        user=user, workspace=api_workspace(request), pk=payload.case_id, action="proceeding.create"
     )
     proceeding = services.proceeding_create(
         actor=user, case=case, data=_input(payload), idempotency_key=payload.idempotency_key
@@ -165,7 +153,10 @@ def proceeding_update(
     """Send the ``version`` you read; a newer save by someone else is refused (422, stale)."""
     proceeding = _access(request, proceeding_id, "proceeding.edit")
     services.proceeding_update(
-        actor=_user(request), proceeding=proceeding, version=payload.version, data=_input(payload)
+        actor=api_user(request),
+        proceeding=proceeding,
+        version=payload.version,
+        data=_input(payload),
     )
     return _body(_access(request, proceeding_id))
 
@@ -181,7 +172,7 @@ def decision_create(
 ) -> tuple[int, Any]:
     proceeding = _access(request, proceeding_id, "proceeding.edit")
     decision = services.decision_record(
-        actor=_user(request),
+        actor=api_user(request),
         proceeding=proceeding,
         kind=payload.kind.value,
         decided_on=payload.decided_on,
@@ -204,7 +195,7 @@ def interview_create(
     (422 naming it otherwise); it is kept in the audit trail."""
     proceeding = _access(request, proceeding_id, "interview.record")
     interview = services.interview_record(
-        actor=_user(request),
+        actor=api_user(request),
         proceeding=proceeding,
         data=services.InterviewInput(**payload.dict(exclude={"idempotency_key"})),
         idempotency_key=payload.idempotency_key,
@@ -238,7 +229,7 @@ def claim_create(
     """Amounts in tenge (KZT), not negative; received never more than awarded."""
     proceeding = _access(request, proceeding_id, "claim.record")
     claim = services.claim_create(
-        actor=_user(request),
+        actor=api_user(request),
         proceeding=proceeding,
         data=_claim_input(payload),
         idempotency_key=payload.idempotency_key,
@@ -249,17 +240,17 @@ def claim_create(
 @router.put("/claims/{claim_id}", response=ClaimOut)
 def claim_update(request: HttpRequest, claim_id: int, payload: ClaimUpdateIn) -> Any:
     claim = selectors.access_claim(
-        user=_user(request), workspace=_workspace(request), pk=claim_id, action="claim.edit"
+        user=api_user(request), workspace=api_workspace(request), pk=claim_id, action="claim.edit"
     )
     return services.claim_update(
-        actor=_user(request), claim=claim, version=payload.version, data=_claim_input(payload)
+        actor=api_user(request), claim=claim, version=payload.version, data=_claim_input(payload)
     )
 
 
 @router.get("/notices", response=list[NoticeOut])
 def notices(request: HttpRequest) -> list[dict[str, Any]]:
     """Non-punishment notices to the caller's organisations (supervisors and prosecutors)."""
-    user = _user(request)
+    user = api_user(request)
     if not can(user, "proceeding.notices"):
         raise PermissionDenied
     return [
@@ -272,5 +263,5 @@ def notices(request: HttpRequest) -> list[dict[str, Any]]:
             "created_at": notice.created_at,
             "read_at": notice.read_at,
         }
-        for notice in selectors.notices_for(user=user, workspace=_workspace(request))[:100]
+        for notice in selectors.notices_for(user=user, workspace=api_workspace(request))[:100]
     ]

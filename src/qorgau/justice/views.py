@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.cases import selectors as case_selectors
-from qorgau.core.models import Workspace
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user, request_workspace
 from qorgau.justice import selectors, services
 from qorgau.justice.articles import criminal_code_articles
 from qorgau.justice.forms import ClaimForm, DecisionForm, InterviewForm, ProceedingForm
@@ -31,32 +30,12 @@ from qorgau.justice.models import CompensationClaim, NonPunishmentNotice, Procee
 PAGE_SIZE = 25
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
-    return workspace
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields and not form[name].is_hidden else None
-        for item in errors:
-            form.add_error(target, item)
-
-
 @login_required
 def proceeding_list(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "proceeding.list"):
         raise PermissionDenied
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     number = request.GET.get("number", "")[:32]
     proceedings = selectors.proceedings_visible_to(user=user, workspace=workspace, number=number)
     page = Paginator(proceedings, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -89,9 +68,9 @@ def _proceeding_input(form: ProceedingForm) -> services.ProceedingInput:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proceeding_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     case = case_selectors.access_case(
-        user=user, workspace=_workspace(request), pk=case_pk, action="proceeding.create"
+        user=user, workspace=request_workspace(request), pk=case_pk, action="proceeding.create"
     )
     form = ProceedingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +82,7 @@ def proceeding_create(request: HttpRequest, case_pk: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The proceeding is recorded."))
             return redirect("justice:detail", pk=proceeding.pk)
@@ -114,9 +93,9 @@ def proceeding_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def proceeding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     proceeding = selectors.access_proceeding(
-        user=user, workspace=_workspace(request), pk=pk, action="proceeding.view"
+        user=user, workspace=request_workspace(request), pk=pk, action="proceeding.view"
     )
     may_edit = can(user, "proceeding.edit", proceeding)
     context = {
@@ -138,9 +117,9 @@ def proceeding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proceeding_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     proceeding = selectors.access_proceeding(
-        user=user, workspace=_workspace(request), pk=pk, action="proceeding.edit"
+        user=user, workspace=request_workspace(request), pk=pk, action="proceeding.edit"
     )
     initial = {
         "version": proceeding.version,
@@ -163,7 +142,7 @@ def proceeding_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=_proceeding_input(form),
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The proceeding is updated."))
             return redirect("justice:detail", pk=pk)
@@ -180,16 +159,16 @@ def proceeding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     proceeding = selectors.access_proceeding(
-        user=user, workspace=_workspace(request), pk=pk, action="proceeding.edit"
+        user=user, workspace=request_workspace(request), pk=pk, action="proceeding.edit"
     )
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
             services.decision_record(actor=user, proceeding=proceeding, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("justice:detail", pk=pk)
@@ -202,9 +181,9 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     proceeding = selectors.access_proceeding(
-        user=user, workspace=_workspace(request), pk=pk, action="interview.record"
+        user=user, workspace=request_workspace(request), pk=pk, action="interview.record"
     )
     recorded = selectors.recorded_statements_seen_by(user=user, proceeding=proceeding)
     form = InterviewForm(request.POST or None)
@@ -219,7 +198,7 @@ def interview_record(request: HttpRequest, pk: int) -> HttpResponse:
                 idempotency_key=key,
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The interview is recorded."))
             return redirect("justice:detail", pk=pk)
@@ -254,9 +233,9 @@ def _claim_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     proceeding = selectors.access_proceeding(
-        user=user, workspace=_workspace(request), pk=pk, action="claim.record"
+        user=user, workspace=request_workspace(request), pk=pk, action="claim.record"
     )
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -268,7 +247,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The claim is recorded."))
             return redirect("justice:detail", pk=pk)
@@ -278,9 +257,9 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     claim: CompensationClaim = selectors.access_claim(
-        user=user, workspace=_workspace(request), pk=pk, action="claim.edit"
+        user=user, workspace=request_workspace(request), pk=pk, action="claim.edit"
     )
     initial = {name: getattr(claim, name) for name in ClaimForm.base_fields if hasattr(claim, name)}
     form = ClaimForm(request.POST or None, initial=initial)
@@ -293,7 +272,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=_claim_input(form),
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The claim is updated."))
             return redirect("justice:detail", pk=claim.proceeding_id)
@@ -303,9 +282,9 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     notice = (
-        NonPunishmentNotice.objects.in_workspace(_workspace(request))
+        NonPunishmentNotice.objects.in_workspace(request_workspace(request))
         .select_related("organisation", "proceeding")
         .filter(pk=pk)
         .first()

@@ -13,23 +13,13 @@ from ninja import Router
 from qorgau.accounts.models import Organisation, User
 from qorgau.accounts.permissions import can
 from qorgau.cases import selectors as case_selectors
-from qorgau.core.models import Workspace
-from qorgau.core.workspaces import real_workspace
+from qorgau.core.http import api_user, api_workspace, page_window
 from qorgau.directory.models import ServiceType
 from qorgau.referrals import selectors, services
 from qorgau.referrals.models import Referral
 from qorgau.referrals.schemas import ReasonIn, ReferralOut, ReferralPage, SendIn
 
 router = Router(tags=["referrals"])
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = getattr(request, "workspace", None) or real_workspace()
-    return workspace
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _body(user: User, referral: Referral) -> dict[str, Any]:
@@ -63,23 +53,18 @@ def _body(user: User, referral: Referral) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _user(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=pk)
+    user = api_user(request)
+    referral = selectors.referral_for(user=user, workspace=api_workspace(request), pk=pk)
     return _body(user, referral)
-
-
-MAX_LIMIT = 100
-
-
-def _window(limit: int, offset: int) -> tuple[int, int]:
-    return max(offset, 0), max(offset, 0) + min(max(limit, 1), MAX_LIMIT)
 
 
 @router.get("/incoming", response=ReferralPage)
 def incoming(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Referrals to the caller's provider organisations: the minimum only. Paginated."""
-    referrals = selectors.incoming_referrals(user=_user(request), workspace=_workspace(request))
-    start, stop = _window(limit, offset)
+    referrals = selectors.incoming_referrals(
+        user=api_user(request), workspace=api_workspace(request)
+    )
+    start, stop = page_window(limit, offset)
     items = []
     for referral in referrals[start:stop]:
         view = selectors.provider_view(referral)
@@ -108,9 +93,11 @@ def incoming(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[st
 @router.get("/outgoing", response=ReferralPage)
 def outgoing(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Referrals sent by the caller's organisations, with their case. Paginated."""
-    user = _user(request)
-    referrals = selectors.with_child(selectors.outgoing(user=user, workspace=_workspace(request)))
-    start, stop = _window(limit, offset)
+    user = api_user(request)
+    referrals = selectors.with_child(
+        selectors.outgoing(user=user, workspace=api_workspace(request))
+    )
+    start, stop = page_window(limit, offset)
     return {
         "items": [_body(user, referral) for referral in referrals[start:stop]],
         "count": referrals.count(),
@@ -121,8 +108,8 @@ def outgoing(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[st
 def send(request: HttpRequest, payload: SendIn) -> tuple[int, dict[str, Any]]:
     """Send a referral; the same idempotency key sends it once. Without consent for referral,
     give ``urgent_reason`` (audited, shown to the supervisor), or it is refused (403)."""
-    user = _user(request)
-    workspace = _workspace(request)
+    user = api_user(request)
+    workspace = api_workspace(request)
     case = case_selectors.access_case(
         user=user, workspace=workspace, pk=payload.case_id, action="referral.send"
     )
@@ -150,25 +137,25 @@ def detail(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 
 
 def _referral(request: HttpRequest, pk: int) -> Referral:
-    return selectors.referral_for(user=_user(request), workspace=_workspace(request), pk=pk)
+    return selectors.referral_for(user=api_user(request), workspace=api_workspace(request), pk=pk)
 
 
 @router.post("/{referral_id}/accept", response=ReferralOut)
 def accept(request: HttpRequest, referral_id: int) -> dict[str, Any]:
-    services.referral_accept(actor=_user(request), referral=_referral(request, referral_id))
+    services.referral_accept(actor=api_user(request), referral=_referral(request, referral_id))
     return _detail(request, referral_id)
 
 
 @router.post("/{referral_id}/start", response=ReferralOut)
 def start(request: HttpRequest, referral_id: int) -> dict[str, Any]:
-    services.referral_start(actor=_user(request), referral=_referral(request, referral_id))
+    services.referral_start(actor=api_user(request), referral=_referral(request, referral_id))
     return _detail(request, referral_id)
 
 
 @router.post("/{referral_id}/decline", response=ReferralOut)
 def decline(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
     services.referral_decline(
-        actor=_user(request), referral=_referral(request, referral_id), reason=payload.reason
+        actor=api_user(request), referral=_referral(request, referral_id), reason=payload.reason
     )
     return _detail(request, referral_id)
 
@@ -176,7 +163,7 @@ def decline(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[s
 @router.post("/{referral_id}/complete", response=ReferralOut)
 def complete(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
     services.referral_complete(
-        actor=_user(request), referral=_referral(request, referral_id), outcome=payload.reason
+        actor=api_user(request), referral=_referral(request, referral_id), outcome=payload.reason
     )
     return _detail(request, referral_id)
 
@@ -184,7 +171,7 @@ def complete(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[
 @router.post("/{referral_id}/cancel", response=ReferralOut)
 def cancel(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
     services.referral_cancel(
-        actor=_user(request), referral=_referral(request, referral_id), reason=payload.reason
+        actor=api_user(request), referral=_referral(request, referral_id), reason=payload.reason
     )
     return _detail(request, referral_id)
 

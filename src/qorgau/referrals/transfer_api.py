@@ -17,21 +17,11 @@ from qorgau.accounts.models import Organisation, User
 from qorgau.cases import record_selectors, record_services
 from qorgau.cases import selectors as case_selectors
 from qorgau.cases.record_views import attachment_response
-from qorgau.core.models import Workspace
-from qorgau.core.workspaces import real_workspace
+from qorgau.core.http import api_user, api_workspace, page_window
 from qorgau.referrals import selectors, services, transfer_selectors, transfers
-from qorgau.referrals.api import _window, router
+from qorgau.referrals.api import router
 from qorgau.referrals.models import Transfer
 from qorgau.referrals.selectors import age_band, initials
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = getattr(request, "workspace", None) or real_workspace()
-    return workspace
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class TransferIn(Schema):
@@ -121,27 +111,31 @@ def _body(transfer: Transfer) -> dict[str, Any]:
 
 
 def _page(transfers_qs: Any, limit: int, offset: int) -> dict[str, Any]:
-    start, stop = _window(limit, offset)
+    start, stop = page_window(limit, offset)
     return {"items": [_row(t) for t in transfers_qs[start:stop]], "count": transfers_qs.count()}
 
 
 @router.get("/transfers/incoming", response=TransferPage, tags=["transfers"])
 def transfer_incoming(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Cases offered to the caller's organisations (where they manage or supervise cases)."""
-    qs = transfer_selectors.transfers_incoming(user=_user(request), workspace=_workspace(request))
+    qs = transfer_selectors.transfers_incoming(
+        user=api_user(request), workspace=api_workspace(request)
+    )
     return _page(qs, limit, offset)
 
 
 @router.get("/transfers/outgoing", response=TransferPage, tags=["transfers"])
 def transfer_outgoing(request: HttpRequest, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Cases the caller's organisations offered to others."""
-    qs = transfer_selectors.transfers_outgoing(user=_user(request), workspace=_workspace(request))
+    qs = transfer_selectors.transfers_outgoing(
+        user=api_user(request), workspace=api_workspace(request)
+    )
     return _page(qs, limit, offset)
 
 
 def _transfer(request: HttpRequest, pk: int, action: str) -> Transfer:
     return transfer_selectors.access_transfer(
-        user=_user(request), workspace=_workspace(request), pk=pk, action=action
+        user=api_user(request), workspace=api_workspace(request), pk=pk, action=action
     )
 
 
@@ -149,9 +143,9 @@ def _transfer(request: HttpRequest, pk: int, action: str) -> Transfer:
 def transfer_request(request: HttpRequest, payload: TransferIn) -> tuple[int, dict[str, Any]]:
     """Offer a case to another organisation with a handover note; the same idempotency key
     offers it once. The case stays with the sender until the receiver accepts."""
-    user = _user(request)
+    user = api_user(request)
     case = case_selectors.access_case(
-        user=user, workspace=_workspace(request), pk=payload.case_id, action="transfer.request"
+        user=user, workspace=api_workspace(request), pk=payload.case_id, action="transfer.request"
     )
     organisation = Organisation.objects.filter(pk=payload.to_organisation_id).first()
     if organisation is None:
@@ -181,7 +175,7 @@ def transfer_accept(request: HttpRequest, transfer_id: int, payload: AcceptIn) -
         manager = User.objects.filter(pk=payload.manager_id, is_active=True).first()
         if manager is None:
             raise ValidationError({"manager_id": [_("The case manager must work on cases here.")]})
-    transfers.transfer_accept(actor=_user(request), transfer=transfer, manager=manager)
+    transfers.transfer_accept(actor=api_user(request), transfer=transfer, manager=manager)
     return _body(_transfer(request, transfer_id, "transfer.view"))
 
 
@@ -190,7 +184,7 @@ def transfer_decline(
     request: HttpRequest, transfer_id: int, payload: TransferReasonIn
 ) -> dict[str, Any]:
     transfer = _transfer(request, transfer_id, "transfer.respond")
-    transfers.transfer_decline(actor=_user(request), transfer=transfer, reason=payload.reason)
+    transfers.transfer_decline(actor=api_user(request), transfer=transfer, reason=payload.reason)
     return _body(_transfer(request, transfer_id, "transfer.view"))
 
 
@@ -199,7 +193,7 @@ def transfer_cancel(
     request: HttpRequest, transfer_id: int, payload: TransferReasonIn
 ) -> dict[str, Any]:
     transfer = _transfer(request, transfer_id, "transfer.cancel")
-    transfers.transfer_cancel(actor=_user(request), transfer=transfer, reason=payload.reason)
+    transfers.transfer_cancel(actor=api_user(request), transfer=transfer, reason=payload.reason)
     return _body(_transfer(request, transfer_id, "transfer.view"))
 
 
@@ -207,16 +201,16 @@ def transfer_cancel(
 @router.get("/{referral_id}/documents", response=list[SharedDocumentOut], tags=["referrals"])
 def shared_documents(request: HttpRequest, referral_id: int) -> list[Any]:
     """The documents the sender shared on this referral (the provider sees no other)."""
-    user = _user(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=referral_id)
+    user = api_user(request)
+    referral = selectors.referral_for(user=user, workspace=api_workspace(request), pk=referral_id)
     return transfer_selectors.referral_documents(user=user, referral=referral)
 
 
 @router.post("/{referral_id}/documents", response={201: SharedDocumentOut}, tags=["referrals"])
 def attach_document(request: HttpRequest, referral_id: int, payload: AttachIn) -> tuple[int, Any]:
     """Share one current, team-level case document with the referral's provider."""
-    user = _user(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=referral_id)
+    user = api_user(request)
+    referral = selectors.referral_for(user=user, workspace=api_workspace(request), pk=referral_id)
     document = (
         record_selectors.documents_for(user=user, case=referral.case)
         .filter(pk=payload.document_id)
@@ -233,8 +227,8 @@ def shared_document_download(
     request: HttpRequest, referral_id: int, document_id: int
 ) -> FileResponse:
     """Download a shared document (recorded in the audit trail)."""
-    user = _user(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=referral_id)
+    user = api_user(request)
+    referral = selectors.referral_for(user=user, workspace=api_workspace(request), pk=referral_id)
     shared = {d.pk: d for d in transfer_selectors.referral_documents(user=user, referral=referral)}
     document = shared.get(document_id)
     if document is None:

@@ -18,33 +18,14 @@ from qorgau.cases import record_selectors, record_services
 from qorgau.cases import selectors as case_selectors
 from qorgau.cases.models import CaseDocument, Confidentiality
 from qorgau.cases.record_views import attachment_response
-from qorgau.core.models import Workspace
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user, request_workspace
 from qorgau.referrals import selectors, services, transfer_selectors, transfers
 from qorgau.referrals.forms import AcceptTransferForm, AttachDocumentForm, ReasonForm, TransferForm
 from qorgau.referrals.models import Referral, Transfer
 from qorgau.referrals.selectors import age_band, initials
 
 PAGE_SIZE = 20
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
-    return workspace
-
-
-def _attach(form: ReasonForm | TransferForm | AcceptTransferForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields and not form[name].is_hidden else None
-        for item in errors:
-            form.add_error(target, item)
 
 
 def receiving_organisations(case_organisation_id: int) -> object:
@@ -59,9 +40,9 @@ def receiving_organisations(case_organisation_id: int) -> object:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_transfer(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     case = case_selectors.access_case(
-        user=user, workspace=_workspace(request), pk=case_pk, action="transfer.request"
+        user=user, workspace=request_workspace(request), pk=case_pk, action="transfer.request"
     )
     form = TransferForm(
         request.POST or None, organisations=receiving_organisations(case.organisation_id)
@@ -72,7 +53,7 @@ def request_transfer(request: HttpRequest, case_pk: int) -> HttpResponse:
             try:
                 transfer = transfers.transfer_request(actor=user, case=case, **form.cleaned_data)
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 offered = _(
                     "The transfer is offered to %(organisation)s. The case stays yours until "
@@ -89,10 +70,10 @@ def request_transfer(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def transfer_list(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "transfer.inbox"):
         raise PermissionDenied
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     incoming = Paginator(
         transfer_selectors.transfers_incoming(user=user, workspace=workspace), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -123,9 +104,9 @@ def _transfer_context(user: User, transfer: Transfer, **extra: object) -> dict[s
 
 @login_required
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     transfer = transfer_selectors.access_transfer(
-        user=user, workspace=_workspace(request), pk=pk, action="transfer.view"
+        user=user, workspace=request_workspace(request), pk=pk, action="transfer.view"
     )
     return render(request, "referrals/transfer.html", _transfer_context(user, transfer))
 
@@ -133,9 +114,9 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     transfer = transfer_selectors.access_transfer(
-        user=user, workspace=_workspace(request), pk=pk, action="transfer.view"
+        user=user, workspace=request_workspace(request), pk=pk, action="transfer.view"
     )
     if transfer.status == Transfer.Status.ACCEPTED and transfer.responded_by_id == user.pk:
         return redirect("cases:detail", pk=transfer.case_id)  # a double click
@@ -149,7 +130,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, transfer=transfer, manager=form.cleaned_data["manager"]
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The case is now run by your organisation."))
             return redirect("cases:detail", pk=transfer.case_id)
@@ -169,16 +150,16 @@ def transfer_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in _WITH_REASON:
         raise Http404
     permission, service = _WITH_REASON[action]
-    user = _me(request)
+    user = request_user(request)
     transfer = transfer_selectors.access_transfer(
-        user=user, workspace=_workspace(request), pk=pk, action=permission
+        user=user, workspace=request_workspace(request), pk=pk, action=permission
     )
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=user, transfer=transfer, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The transfer is updated."))
             return redirect("referrals:transfer", pk=pk)
@@ -200,8 +181,8 @@ def shareable_documents(*, user: User, referral: Referral) -> object:
 @login_required
 @require_POST
 def attach_document(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    referral = selectors.referral_for(user=user, workspace=request_workspace(request), pk=pk)
     if not can(user, "referral.attach_document", referral):
         raise PermissionDenied
     form = AttachDocumentForm(
@@ -224,8 +205,8 @@ def attach_document(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def shared_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """A provider downloads a document shared on its referral (checked and recorded)."""
-    user = _me(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    referral = selectors.referral_for(user=user, workspace=request_workspace(request), pk=pk)
     shared = {d.pk: d for d in transfer_selectors.referral_documents(user=user, referral=referral)}
     document = shared.get(document_pk)
     if document is None:

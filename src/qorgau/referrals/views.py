@@ -6,7 +6,6 @@ for a reason on a page of their own, which is the confirmation.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +19,8 @@ from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.cases import selectors as case_selectors
 from qorgau.cases.services import ConsentRequired
-from qorgau.core.models import Workspace
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user, request_workspace
 from qorgau.directory.models import ServiceType
 from qorgau.referrals import selectors, services, transfer_selectors
 from qorgau.referrals.forms import AttachDocumentForm, OutcomeForm, ReasonForm, SendForm
@@ -30,32 +30,12 @@ from qorgau.referrals.transfer_views import shareable_documents
 PAGE_SIZE = 20
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
-    return workspace
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields and not form[name].is_hidden else None
-        for item in errors:
-            form.add_error(target, item)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     case = case_selectors.access_case(
-        user=user, workspace=_workspace(request), pk=case_pk, action="referral.send"
+        user=user, workspace=request_workspace(request), pk=case_pk, action="referral.send"
     )
     data = request.POST if request.method == "POST" else None
     type_pk = (data or request.GET).get("service_type")
@@ -85,7 +65,7 @@ def send(request: HttpRequest, case_pk: int) -> HttpResponse:
         except ConsentRequired as error:
             form.add_error("urgent_reason", str(error))
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The referral is sent."))
             return redirect("referrals:detail", pk=referral.pk)
@@ -98,10 +78,10 @@ def send(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not (can(user, "referral.inbox") or can(user, "case.list")):
         raise PermissionDenied
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     incoming = Paginator(
         selectors.incoming_referrals(user=user, workspace=workspace), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -119,10 +99,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "referral.overdue"):
         raise PermissionDenied
-    referrals = selectors.overdue(user=user, workspace=_workspace(request))
+    referrals = selectors.overdue(user=user, workspace=request_workspace(request))
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "referrals/overdue.html", {"page": page})
 
@@ -148,8 +128,8 @@ def _detail_context(user: User, referral: Referral) -> dict[str, object]:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    referral = selectors.referral_for(user=user, workspace=request_workspace(request), pk=pk)
     return render(request, "referrals/detail.html", _detail_context(user, referral))
 
 
@@ -163,8 +143,8 @@ _WITH_REASON = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _me(request)
-    referral = selectors.referral_for(user=user, workspace=_workspace(request), pk=pk)
+    user = request_user(request)
+    referral = selectors.referral_for(user=user, workspace=request_workspace(request), pk=pk)
     if action in ("accept", "start"):
         if request.method != "POST":
             return redirect("referrals:detail", pk=pk)
@@ -190,7 +170,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 services.referral_cancel(actor=user, referral=referral, reason=reason)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The referral is updated."))
             return redirect("referrals:detail", pk=pk)

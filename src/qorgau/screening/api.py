@@ -19,9 +19,9 @@ from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from qorgau.accounts.models import Organisation, OrganisationType, Region, User
+from qorgau.core.http import api_user, api_workspace
 from qorgau.core.models import Workspace
 from qorgau.core.reference import LANGUAGES
-from qorgau.core.workspaces import real_workspace
 from qorgau.screening import selectors, services
 from qorgau.screening.catalogue import LISTS, SCORED_DIMENSIONS, SIGN_DIMENSIONS
 from qorgau.screening.models import (
@@ -44,20 +44,6 @@ from qorgau.screening.schemas import (
 )
 
 router = Router(tags=["screening"])
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    """The request's workspace (a session may have entered a training one), else the real one.
-
-    The middleware puts a lazy object on every request; a token call carries no session, so it
-    resolves to the real workspace.
-    """
-    workspace: Workspace = getattr(request, "workspace", None) or real_workspace()
-    return workspace
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 # --- the catalogue ------------------------------------------------------------------------
@@ -247,8 +233,8 @@ def screening_save(request: HttpRequest, payload: ScreeningIn) -> tuple[int, dic
     a new screening, 200 when it updates the draft with that key. Sending a key that was
     already submitted changes nothing and returns the first result again (200).
     """
-    user = _user(request)
-    workspace = _workspace(request)
+    user = api_user(request)
+    workspace = api_workspace(request)
     existing = selectors.screening_by_key(
         user=user, workspace=workspace, key=payload.idempotency_key
     )
@@ -297,7 +283,7 @@ def screening_save(request: HttpRequest, payload: ScreeningIn) -> tuple[int, dic
 def screening_list(request: HttpRequest) -> QuerySet[Screening]:
     """The user's own drafts and the submitted screenings of their organisations."""
     return (
-        selectors.screenings_visible_to(user=_user(request), workspace=_workspace(request))
+        selectors.screenings_visible_to(user=api_user(request), workspace=api_workspace(request))
         .select_related("catalogue")
         .annotate(identification_ref=F("identification__id"))
         .order_by("-screened_at", "-pk")
@@ -306,9 +292,9 @@ def screening_list(request: HttpRequest) -> QuerySet[Screening]:
 
 @router.get("/screenings/{screening_id}", response=ScreeningOut)
 def screening_detail(request: HttpRequest, screening_id: int) -> dict[str, Any]:
-    workspace = _workspace(request)
+    workspace = api_workspace(request)
     screening = selectors.access_screening(
-        user=_user(request), workspace=workspace, pk=screening_id, action="screening.view"
+        user=api_user(request), workspace=workspace, pk=screening_id, action="screening.view"
     )
     return _screening_body(screening, workspace)
 
@@ -318,14 +304,14 @@ def screening_detail(request: HttpRequest, screening_id: int) -> dict[str, Any]:
 @paginate(LimitOffsetPagination)
 def alert_list(request: HttpRequest) -> QuerySet[Alert]:
     """The inbox of the user's organisations: unread first, then by deadline."""
-    return selectors.inbox(user=_user(request), workspace=_workspace(request))
+    return selectors.inbox(user=api_user(request), workspace=api_workspace(request))
 
 
 @router.post("/alerts/{alert_id}/read", response=AlertOut)
 def alert_read(request: HttpRequest, alert_id: int) -> Alert:
-    user = _user(request)
+    user = api_user(request)
     alert = selectors.access_alert(
-        user=user, workspace=_workspace(request), pk=alert_id, action="alert.view"
+        user=user, workspace=api_workspace(request), pk=alert_id, action="alert.view"
     )
     return services.alert_mark_read(actor=user, alert=alert)
 
@@ -352,9 +338,12 @@ def _decision_body(decision: VictimStatusDecision, *, superseded: bool) -> dict[
 @router.get("/identifications/{identification_id}", response=IdentificationOut)
 def identification_detail(request: HttpRequest, identification_id: int) -> dict[str, Any]:
     """An identification with its whole decision history (superseded decisions stay)."""
-    user = _user(request)
+    user = api_user(request)
     identification = selectors.access_identification(
-        user=user, workspace=_workspace(request), pk=identification_id, action="identification.view"
+        user=user,
+        workspace=api_workspace(request),
+        pk=identification_id,
+        action="identification.view",
     )
     decisions = list(selectors.decisions_of(identification=identification))
     superseded_ids = {d.supersedes_id for d in decisions if d.supersedes_id is not None}
@@ -410,10 +399,10 @@ def decision_create(
     request: HttpRequest, identification_id: int, payload: DecisionIn
 ) -> tuple[int, dict[str, Any]]:
     """Record an authorized body's decision; it supersedes the decision in force, if any."""
-    user = _user(request)
+    user = api_user(request)
     identification = selectors.access_identification(
         user=user,
-        workspace=_workspace(request),
+        workspace=api_workspace(request),
         pk=identification_id,
         action="identification.decide",
     )

@@ -26,10 +26,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qorgau.accounts.models import Organisation, Region, User
+from qorgau.accounts.models import Organisation, Region
 from qorgau.accounts.permissions import can
 from qorgau.accounts.selectors import current_regions
-from qorgau.core.models import Workspace
+from qorgau.core.forms import attach_errors
+from qorgau.core.http import request_user, request_workspace
 from qorgau.screening import selectors, services
 from qorgau.screening.forms import (
     ANSWER_PREFIX,
@@ -61,18 +62,6 @@ _MAX_CARRIED = 500
 
 
 # --- helpers ------------------------------------------------------------------------------
-def _me(request: HttpRequest) -> User:
-    """The signed-in user (views using this are behind login_required)."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    """The request's workspace (real or training), set by WorkspaceMiddleware."""
-    workspace: Workspace = request.workspace  # type: ignore[attr-defined]
-    return workspace
-
-
 def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -88,22 +77,11 @@ def _in_language(texts: Any) -> str:
     return str(texts.get(_language()) or texts.get("en") or "")
 
 
-def _attach_errors(form: Any, error: ValidationError) -> list[str]:
-    """Put a service's errors next to their fields; hidden or unknown fields go to the top.
-
-    Returns the messages about the answers, which the questions block shows as well.
-    """
-    about_answers: list[str] = []
+def _answer_errors(error: ValidationError) -> list[str]:
+    """The messages about the answers, which the questions block shows as well."""
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return about_answers
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields and not form[name].is_hidden else None
-        for item in errors:
-            form.add_error(target, item)
-            if name == "answers":
-                about_answers.extend(item.messages)
-    return about_answers
+        return []
+    return [message for item in error.error_dict.get("answers", []) for message in item.messages]
 
 
 def _refusal(refusal: PermissionDenied) -> str:
@@ -226,8 +204,8 @@ def _parse_key(raw: str | None) -> uuid.UUID | None:
 
 
 def _screening_form_page(request: HttpRequest, page: _ScreeningPage) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     if request.method != "POST":
         if page.screening is not None:
             initial = initial_from(page.screening)
@@ -274,7 +252,8 @@ def _screening_form_page(request: HttpRequest, page: _ScreeningPage) -> HttpResp
                 data=form.to_input(),
             )
         except ValidationError as error:
-            page.answer_errors = _attach_errors(form, error)
+            attach_errors(form, error)
+            page.answer_errors = _answer_errors(error)
         except PermissionDenied as refusal:
             form.add_error(None, _refusal(refusal))
         else:
@@ -288,7 +267,7 @@ def _screening_form_page(request: HttpRequest, page: _ScreeningPage) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def screening_new(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organisations = list(selectors.screening_organisations(user=user))
     if not organisations:
         raise PermissionDenied
@@ -301,8 +280,8 @@ def screening_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def screening_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     screening = selectors.access_screening(
         user=user, workspace=workspace, pk=pk, action="screening.view"
     )
@@ -380,9 +359,9 @@ def _drivers(screening: Screening, answers: list[Answer]) -> list[Indicator]:
 
 @login_required
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     screening = selectors.access_screening(
-        user=user, workspace=_workspace(request), pk=pk, action="screening.view"
+        user=user, workspace=request_workspace(request), pk=pk, action="screening.view"
     )
     if screening.status == Screening.Status.DRAFT:
         return redirect("screening:edit", pk=screening.pk)
@@ -409,8 +388,8 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- lists --------------------------------------------------------------------------------
 @login_required
 def screening_list(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
-    screenings = selectors.screenings_visible_to(user=user, workspace=_workspace(request))
+    user = request_user(request)
+    screenings = selectors.screenings_visible_to(user=user, workspace=request_workspace(request))
     page = Paginator(screenings.order_by("-screened_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -423,8 +402,8 @@ def screening_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
-    alerts = selectors.inbox(user=user, workspace=_workspace(request))
+    user = request_user(request)
+    alerts = selectors.inbox(user=user, workspace=request_workspace(request))
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_action_texts(page.object_list)
     return render(request, "screening/inbox.html", {"page": page, "now": timezone.now()})
@@ -433,9 +412,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     alert = selectors.access_alert(
-        user=user, workspace=_workspace(request), pk=pk, action="alert.view"
+        user=user, workspace=request_workspace(request), pk=pk, action="alert.view"
     )
     services.alert_mark_read(actor=user, alert=alert)
     if _htmx(request):
@@ -449,8 +428,8 @@ def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def identification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    workspace = _workspace(request)
+    user = request_user(request)
+    workspace = request_workspace(request)
     identification = selectors.access_identification(
         user=user,
         workspace=workspace,
@@ -492,7 +471,7 @@ def identification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reasons=data["reasons"],
                 )
             except ValidationError as error:
-                _attach_errors(form, error)
+                attach_errors(form, error)
             except PermissionDenied as refusal:
                 form.add_error("organisation", _refusal(refusal))
             else:
@@ -528,7 +507,7 @@ def _yaml_error(error: yaml.YAMLError) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def catalogues(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "catalogue.publish"):
         raise PermissionDenied
     form = CatalogueUploadForm(request.POST or None, request.FILES or None)
@@ -544,7 +523,7 @@ def catalogues(request: HttpRequest) -> HttpResponse:
             try:
                 catalogue = services.catalogue_publish(actor=user, document=document)
             except ValidationError as error:
-                _attach_errors(form, error)
+                attach_errors(form, error)
             except PermissionDenied as refusal:
                 form.add_error(None, _refusal(refusal))
             else:
@@ -637,7 +616,7 @@ def _rule_rows(rules: PathwayRules | None) -> list[_RuleRow]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pathways(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "pathway.publish"):
         raise PermissionDenied
     current = selectors.current_pathway_rules()
@@ -658,7 +637,7 @@ def pathways(request: HttpRequest) -> HttpResponse:
                     actor=user, document=document, notes=form.cleaned_data["notes"].strip()
                 )
             except ValidationError as error:
-                _attach_errors(form, error)
+                attach_errors(form, error)
             except PermissionDenied as refusal:
                 form.add_error(None, _refusal(refusal))
             else:

@@ -17,10 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from qorgau.accounts.permissions import can
+from qorgau.core.forms import attach_errors, flash_errors
+from qorgau.core.http import request_user
+from qorgau.core.qr import qr_svg
 from qorgau.training import assessment_selectors, assessments, selectors, stats
 from qorgau.training.forms import CheckinForm
 from qorgau.training.models import Assessment, Attempt, Question
-from qorgau.training.views import _attach, _me, _qr_svg, _say
 
 PUBLIC = "training/assessment/public"
 
@@ -28,7 +30,7 @@ PUBLIC = "training/assessment/public"
 # --- organisers and trainers --------------------------------------------------------------
 @login_required
 def event_tests(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.assessment.manage")
     tests = assessment_selectors.event_assessments(event)
     links = []
@@ -42,7 +44,7 @@ def event_tests(request: HttpRequest, pk: int) -> HttpResponse:
                 kwargs={"token": assessments.assessment_token(assessment=test)},
             )
         )
-        links.append({"test": test, "url": url, "qr_svg": _qr_svg(url) if test.is_open else ""})
+        links.append({"test": test, "url": url, "qr_svg": qr_svg(url) if test.is_open else ""})
     return render(
         request,
         "training/assessment/tests.html",
@@ -59,20 +61,20 @@ def event_tests(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_tests_prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.assessment.manage")
     try:
         assessments.tests_prepare(actor=user, event=event)
         messages.success(request, _("Forms A and B are ready. Open the pre-test when you start."))
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
     return redirect("training:event_tests", pk=event.pk)
 
 
 @login_required
 @require_POST
 def assessment_switch(request: HttpRequest, pk: int, phase: str, action: str) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.assessment.manage")
     test = Assessment.objects.filter(event=event, phase=phase).first()
     if test is None or action not in {"open", "close"}:
@@ -84,13 +86,13 @@ def assessment_switch(request: HttpRequest, pk: int, phase: str, action: str) ->
         else:
             assessments.assessment_close(actor=user, assessment=test)
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
     return redirect("training:event_tests", pk=event.pk)
 
 
 @login_required
 def event_test_results(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.assessment.results")
     results = assessment_selectors.event_results(event, request.LANGUAGE_CODE)
     return render(
@@ -132,7 +134,7 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
                 request, f"{PUBLIC}/identify.html", {"test": test, "closed": True}, status=409
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             return redirect("training_public:attempt", key=attempt.key)
     return render(

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from qorgau.accounts.models import User
+from qorgau.core.forms import flash_errors
+from qorgau.core.http import request_user
 from qorgau.training import certificates, selectors
 from qorgau.training.models import Certificate, Event, Registration
 
@@ -48,18 +49,10 @@ class VerifyForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Verification code"), max_length=32)
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _managed_event(request: HttpRequest, pk: int) -> Event:
-    return selectors.access_event(user=_me(request), pk=pk, action="training.certificate.manage")
-
-
-def _say(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+    return selectors.access_event(
+        user=request_user(request), pk=pk, action="training.certificate.manage"
+    )
 
 
 def _pdf_response(certificate: Certificate) -> HttpResponse:
@@ -91,7 +84,9 @@ def event_certificates(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        certificates.certificate_rule_set(actor=_me(request), event=event, **form.cleaned_data)
+        certificates.certificate_rule_set(
+            actor=request_user(request), event=event, **form.cleaned_data
+        )
         messages.success(request, _("The certificate rule is saved."))
         return redirect("training:event_certificates", pk=event.pk)
     standings = certificates.standings(event=event)
@@ -123,7 +118,7 @@ def event_certificates(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificates_issue_eligible(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    issued = certificates.certificates_issue_eligible(actor=_me(request), event=event)
+    issued = certificates.certificates_issue_eligible(actor=request_user(request), event=event)
     messages.success(request, _("Certificates issued: %(n)d.") % {"n": len(issued)})
     return redirect("training:event_certificates", pk=event.pk)
 
@@ -134,9 +129,9 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
     event = _managed_event(request, registration.event_id)
     try:
-        certificates.certificate_issue(actor=_me(request), registration=registration)
+        certificates.certificate_issue(actor=request_user(request), registration=registration)
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The certificate is issued."))
     return redirect("training:event_certificates", pk=event.pk)
@@ -157,10 +152,12 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             certificates.certificate_revoke(
-                actor=_me(request), certificate=certificate, reason=form.cleaned_data["reason"]
+                actor=request_user(request),
+                certificate=certificate,
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _say(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The certificate is revoked."))
         return redirect("training:event_certificates", pk=certificate.event_id)

@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from qorgau.accounts.models import Organisation, User
 from qorgau.accounts.permissions import can
+from qorgau.core.forms import attach_errors, flash_errors
+from qorgau.core.http import request_user
 from qorgau.training import materials, selectors
 from qorgau.training.models import Material, MaterialAttachment, MaterialVersion, Sector, Session
 from qorgau.training.topics import topic_catalogue
-from qorgau.training.views import _attach, _me, _say
 
 PAGE_SIZE = 20
 
@@ -237,7 +238,7 @@ def _sessions(events: list[Any]) -> list[Session]:
 
 @login_required
 def material_new(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     owners = materials.organisations_publishing(user=user)
     if not owners.exists():
         raise PermissionDenied
@@ -249,7 +250,7 @@ def material_new(request: HttpRequest) -> HttpResponse:
                 actor=user, owner=form.cleaned_data["owner"], data=form.to_data()
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The material is added. Now add its file or link."))
             return redirect("training:material_version_new", pk=material.pk)
@@ -258,7 +259,7 @@ def material_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     material = materials.access_material(user=user, pk=pk, action="training.material.manage")
     form = MaterialForm(
         request.POST or None,
@@ -284,7 +285,7 @@ def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=form.cleaned_data["revision"] or 0,
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The material is saved."))
             return redirect("training:material_detail", pk=material.pk)
@@ -293,7 +294,7 @@ def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def version_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     material = materials.access_material(user=user, pk=pk, action="training.material.manage")
     form = VersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -308,7 +309,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The version is added."))
             return redirect("training:material_detail", pk=material.pk)
@@ -325,7 +326,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def material_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     material = materials.access_material(user=user, pk=pk)
     if request.method != "POST":
         return redirect("training:material_detail", pk=material.pk)
@@ -343,7 +344,7 @@ def material_attach(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             materials.material_attach(actor=user, material=material, event=event, session=session)
         except ValidationError as error:
-            _say(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The material is attached to the event."))
     else:
@@ -353,7 +354,7 @@ def material_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     attachment = get_object_or_404(
         MaterialAttachment.objects.select_related("material", "event"), pk=pk
     )

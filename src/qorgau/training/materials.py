@@ -1,8 +1,9 @@
 """The materials library: publishing materials, their language and accessible versions,
 attaching them to events and sessions, and finding them (training/material_models.py).
 
-Files are checked by their first bytes (material_files.py) and size, stored under a random
-name outside the web root, and served only by a view that checks who may have them.
+Files are checked by their first bytes (core/uploads.py; the kinds allowed are in
+material_files.py) and size, stored under a random name outside the web root, and served only
+by a view that checks who may have them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from qorgau.accounts.models import Organisation, User
 from qorgau.accounts.permissions import can, organisation_ids_of
 from qorgau.audit.services import record
 from qorgau.core.reference import read_reference, translations
-from qorgau.training.material_files import sniff
+from qorgau.core.uploads import sniff
+from qorgau.training.material_files import MATERIAL_KINDS
 from qorgau.training.models import (
     Event,
     Material,
@@ -178,7 +180,7 @@ def _check_file(upload: IO[bytes], name: str, size: int) -> tuple[str, str, str]
             }
         )
     found = sniff(upload, name)
-    if found is None:
+    if found is None or found not in MATERIAL_KINDS:
         raise ValidationError(
             {
                 "file": _(
@@ -193,7 +195,7 @@ def _check_file(upload: IO[bytes], name: str, size: int) -> tuple[str, str, str]
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
         digest.update(chunk)
     upload.seek(0)
-    return found.content_type, found.extension, digest.hexdigest()
+    return found.content_type, found.suffix, digest.hexdigest()
 
 
 @transaction.atomic

@@ -8,17 +8,12 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
+from qorgau.core.http import request_user
 from qorgau.training import reports
 from qorgau.training.certificates import PdfUnavailable
 from qorgau.training.charts import event_charts, programme_charts
 from qorgau.training.report_exports import CONTENT_TYPES, FORMATS, report_export
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _file(
@@ -27,7 +22,7 @@ def _file(
     if fmt not in FORMATS:
         raise Http404
     try:
-        content = report_export(actor=_me(request), report=report, fmt=fmt)
+        content = report_export(actor=request_user(request), report=report, fmt=fmt)
     except PdfUnavailable:
         return HttpResponse(
             _("PDF files cannot be made on this server (WeasyPrint is not installed)."),
@@ -40,13 +35,13 @@ def _file(
 
 
 def _event_report(request: HttpRequest, pk: int) -> reports.EventReport:
-    user = _me(request)
+    user = request_user(request)
     event = reports.access_event_report(user=user, pk=pk)
     return reports.event_report(user=user, event=event, language=translation.get_language())
 
 
 def _programme_report(request: HttpRequest, pk: int) -> reports.ProgrammeReport:
-    user = _me(request)
+    user = request_user(request)
     programme = reports.access_programme_report(user=user, pk=pk)
     return reports.programme_report(
         user=user, programme=programme, language=translation.get_language()
@@ -62,7 +57,7 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "charts": event_charts(report),
-            "may_open_event": can(_me(request), "training.event.view", report.event),
+            "may_open_event": can(request_user(request), "training.event.view", report.event),
         },
     )
 
@@ -76,7 +71,7 @@ def event_report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = _programme_report(request, pk)
-    user = _me(request)
+    user = request_user(request)
     return render(
         request,
         "training/report/programme.html",

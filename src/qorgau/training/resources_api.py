@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from qorgau.accounts.models import User
+from qorgau.core.http import api_user
 from qorgau.training import materials, surveys
 from qorgau.training.models import Material, MaterialVersion, Sector
 from qorgau.training.topics import topic_catalogue
@@ -42,10 +42,6 @@ SectorName = Literal[
 assert set(KindName.__args__) == set(Material.Kind.values)  # type: ignore[attr-defined]
 assert set(FormatName.__args__) == set(MaterialVersion.Format.values)  # type: ignore[attr-defined]
 assert set(SectorName.__args__) == set(Sector.values)  # type: ignore[attr-defined]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class MaterialFilters(Schema):
@@ -129,7 +125,7 @@ def material_search(request: HttpRequest, filters: Query[MaterialFilters]) -> An
     if filters.language and filters.language not in dict(materials.library_data().languages):
         raise ValidationError({"language": [_("Unknown key: %(key)s") % {"key": filters.language}]})
     found = materials.library_search(
-        user=_user(request),
+        user=api_user(request),
         filters=materials.LibraryFilters(
             query=filters.q.strip(),
             topic=filters.topic or "",
@@ -166,7 +162,7 @@ class _ShapedQuerySet:
 
 @router.get("/materials/{pk}", response=MaterialOut)
 def material_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _material(materials.access_material(user=_user(request), pk=pk), request)
+    return _material(materials.access_material(user=api_user(request), pk=pk), request)
 
 
 class LikertOut(Schema):
@@ -201,8 +197,8 @@ class SurveyResultsOut(Schema):
 @router.get("/surveys/{pk}/results", response=SurveyResultsOut)
 def survey_results(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Per question: n, counts per point 1-5, mean and share of 4-5, or the open answers."""
-    survey = surveys.access_survey(user=_user(request), pk=pk, action="training.survey.results")
-    results = surveys.survey_results_for(user=_user(request), survey=survey)
+    survey = surveys.access_survey(user=api_user(request), pk=pk, action="training.survey.results")
+    results = surveys.survey_results_for(user=api_user(request), survey=survey)
     labels = dict(results.scale)
     return {
         "survey": survey.pk,

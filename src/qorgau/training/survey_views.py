@@ -20,12 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from qorgau.accounts.permissions import can
+from qorgau.core.forms import attach_errors, flash_errors
+from qorgau.core.http import request_user
+from qorgau.core.qr import qr_svg
 from qorgau.training import selectors, surveys
 from qorgau.training.certificates import PdfUnavailable, load_weasyprint
 from qorgau.training.forms import SurveyIdentifyForm
 from qorgau.training.models import Survey, SurveyQuestion
 from qorgau.training.survey_charts import likert_chart
-from qorgau.training.views import _attach, _me, _qr_svg, _say
 
 PUBLIC = "training/survey/public"
 # Wrong personal codes one address may try on a survey's identify page, per window (seconds).
@@ -65,7 +67,7 @@ class QuestionForm(forms.Form):
 
 
 def _managed(request: HttpRequest, pk: int) -> Survey:
-    return surveys.access_survey(user=_me(request), pk=pk, action="training.survey.manage")
+    return surveys.access_survey(user=request_user(request), pk=pk, action="training.survey.manage")
 
 
 def _question(request: HttpRequest, pk: int) -> SurveyQuestion:
@@ -79,7 +81,7 @@ def _question(request: HttpRequest, pk: int) -> SurveyQuestion:
 # --- organisers ---------------------------------------------------------------------------
 @login_required
 def event_surveys(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.survey.manage")
     existing = surveys.event_surveys(event=event)
     cards = []
@@ -90,7 +92,7 @@ def event_surveys(request: HttpRequest, pk: int) -> HttpResponse:
             url = surveys.survey_url(survey)
             card.update(
                 url=url,
-                qr_svg=_qr_svg(url),
+                qr_svg=qr_svg(url),
                 is_open=surveys.is_open(survey),
                 answered=survey.participations.count(),
                 invited=survey.invitations.count(),
@@ -106,7 +108,7 @@ def event_surveys(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_prepare(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.survey.manage")
     if kind not in Survey.Kind.values:
         raise Http404
@@ -129,9 +131,9 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            surveys.survey_update(actor=_me(request), survey=survey, **form.cleaned_data)
+            surveys.survey_update(actor=request_user(request), survey=survey, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The survey is saved."))
             return redirect("training:survey_edit", pk=survey.pk)
@@ -161,14 +163,14 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             surveys.survey_question_add(
-                actor=_me(request),
+                actor=request_user(request),
                 survey=survey,
                 kind=form.cleaned_data["kind"],
                 texts=form.texts(),
                 required=form.cleaned_data["required"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The question is added."))
             return redirect("training:survey_edit", pk=survey.pk)
@@ -188,14 +190,14 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             surveys.survey_question_edit(
-                actor=_me(request),
+                actor=request_user(request),
                 question=question,
                 kind=form.cleaned_data["kind"],
                 texts=form.texts(),
                 required=form.cleaned_data["required"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The question is saved."))
             return redirect("training:survey_edit", pk=question.survey_id)
@@ -217,9 +219,9 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("training:survey_edit", kwargs={"pk": question.survey_id})
     if request.method == "POST":
         try:
-            surveys.survey_question_remove(actor=_me(request), question=question)
+            surveys.survey_question_remove(actor=request_user(request), question=question)
         except ValidationError as error:
-            _say(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The question is removed."))
         return redirect(back)
@@ -237,7 +239,7 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
-    results = surveys.survey_results_for(user=_me(request), survey=survey)
+    results = surveys.survey_results_for(user=request_user(request), survey=survey)
     from qorgau.training.survey_charts import COLOURS
 
     return {
@@ -255,9 +257,11 @@ def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
 
 @login_required
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = surveys.access_survey(user=_me(request), pk=pk, action="training.survey.results")
+    survey = surveys.access_survey(
+        user=request_user(request), pk=pk, action="training.survey.results"
+    )
     context = _results_context(request, survey)
-    context["may_manage"] = can(_me(request), "training.survey.manage", survey.event)
+    context["may_manage"] = can(request_user(request), "training.survey.manage", survey.event)
     return render(request, "training/survey/results.html", context)
 
 
@@ -270,7 +274,9 @@ def results_pdf(request: HttpRequest, survey: Survey) -> bytes:
 
 @login_required
 def survey_results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = surveys.access_survey(user=_me(request), pk=pk, action="training.survey.results")
+    survey = surveys.access_survey(
+        user=request_user(request), pk=pk, action="training.survey.results"
+    )
     try:
         pdf = results_pdf(request, survey)
     except PdfUnavailable:
@@ -310,7 +316,7 @@ def survey_public(request: HttpRequest, token: str) -> HttpResponse:
             # Only the failures count: a room of participants shares one address.
             cache.add(throttle, 0, IDENTIFY_WINDOW)
             cache.incr(throttle)
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             return redirect(
                 "training_public:survey_answer",

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -22,6 +19,9 @@ from django.views.decorators.http import require_POST
 
 from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
+from qorgau.core.forms import attach_errors, flash_errors
+from qorgau.core.http import request_user
+from qorgau.core.qr import qr_svg
 from qorgau.training import selectors, services, spreadsheets
 from qorgau.training.emails import CANCEL_SALT, event_ics
 from qorgau.training.forms import (
@@ -44,33 +44,6 @@ THANKS_SALT = "qorgau.training.registered"
 THANKS_MAX_AGE = 24 * 3600
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(name if name in form.fields else None, item)
-    else:
-        form.add_error(None, error)
-
-
-def _say(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _qr_svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
-
-
 def _query(request: HttpRequest) -> str:
     return request.GET.get("q", "").strip()[:100]
 
@@ -78,7 +51,7 @@ def _query(request: HttpRequest) -> str:
 # --- dashboard ----------------------------------------------------------------------------
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not can(user, "training.view"):
         raise PermissionDenied
     query = _query(request)
@@ -100,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- programmes ---------------------------------------------------------------------------
 @login_required
 def programme_new(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     implementers = selectors.organising_organisations(user=user)
     if not implementers.exists():
         raise PermissionDenied
@@ -110,7 +83,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
         try:
             programme = services.programme_create(actor=user, data=form.to_data())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Programme created."))
             return redirect("training:programme_detail", pk=programme.pk)
@@ -119,7 +92,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     programme = selectors.access_programme(user=user, pk=pk, action="training.programme.view")
     return render(
         request,
@@ -144,7 +117,7 @@ def _is_only_donor(user: User, programme: Any) -> bool:
 
 @login_required
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     programme = selectors.access_programme(user=user, pk=pk, action="training.programme.manage")
     implementers = selectors.organising_organisations(user=user)
     form = ProgrammeForm(
@@ -156,7 +129,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.programme_update(actor=user, programme=programme, data=form.to_data())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Programme saved."))
             return redirect("training:programme_detail", pk=programme.pk)
@@ -188,7 +161,7 @@ def _event_forms(request: HttpRequest, user: User, event: Event | None) -> tuple
 
 @login_required
 def event_new(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     if not selectors.organising_organisations(user=user).exists():
         raise PermissionDenied
     form, formset = _event_forms(request, user, None)
@@ -196,7 +169,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_create(actor=user, data=form.to_data(audiences_from(formset)))
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request, _("Event created. Now add its timetable and share the registration page.")
@@ -209,7 +182,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.event.manage")
     form, formset = _event_forms(request, user, event)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -218,7 +191,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, event=event, data=form.to_data(audiences_from(formset))
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Event saved."))
             return redirect("training:event_detail", pk=event.pk)
@@ -229,7 +202,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.event.view")
     may_manage = can(user, "training.event.manage", event)
     public_url = request.build_absolute_uri(
@@ -257,14 +230,14 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_clone(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.event.manage")
     form = CloneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.series_clone_event(actor=user, event=event, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,
@@ -282,7 +255,7 @@ def event_clone(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_trainer_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.event.manage")
     form = TrainerForm(request.POST)
     if form.is_valid():
@@ -291,7 +264,7 @@ def event_trainer_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, event=event, username=form.cleaned_data["username"]
             )
         except ValidationError as error:
-            _say(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,
@@ -305,7 +278,7 @@ def event_trainer_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_trainer_remove(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.event.manage")
     trainer = event.trainers.filter(pk=user_id).first()
     if trainer is None:
@@ -318,7 +291,7 @@ def event_trainer_remove(request: HttpRequest, pk: int, user_id: int) -> HttpRes
 # --- timetable and speakers ---------------------------------------------------------------
 @login_required
 def session_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.event.manage")
     speakers = selectors.speakers_of(organisations=[event.organiser])
     form = SessionForm(request.POST or None, speakers=speakers, initial={"date": event.starts_on})
@@ -326,7 +299,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_create(actor=user, event=event, data=form.to_data())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Session added to the timetable."))
             return redirect("training:event_detail", pk=event.pk)
@@ -337,7 +310,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     session = selectors.access_session(user=user, pk=pk, action="training.event.manage")
     speakers = selectors.speakers_of(organisations=[session.event.organiser])
     form = SessionForm(
@@ -347,7 +320,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_update(actor=user, session=session, data=form.to_data())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Session saved."))
             return redirect("training:event_detail", pk=session.event_id)
@@ -360,13 +333,13 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     session = selectors.access_session(user=user, pk=pk, action="training.event.manage")
     if request.method == "POST":
         try:
             services.session_remove(actor=user, session=session)
         except ValidationError as error:
-            _say(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Session removed from the timetable."))
         return redirect("training:event_detail", pk=session.event_id)
@@ -385,7 +358,7 @@ def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def speakers(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organisations = list(selectors.organising_organisations(user=user))
     if not organisations:
         raise PermissionDenied
@@ -399,7 +372,7 @@ def speakers(request: HttpRequest) -> HttpResponse:
         try:
             speaker = services.speaker_create(actor=user, owner=owner, data=form.to_data())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(name)s added to the speakers.") % {"name": speaker})
             back = request.POST.get("next", "")
@@ -426,7 +399,7 @@ def speakers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def speaker_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     speaker = selectors.access_speaker(user=user, pk=pk)
     form = SpeakerForm(
         request.POST or None,
@@ -441,7 +414,7 @@ def speaker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.speaker_update(actor=user, speaker=speaker, data=form.to_data())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Speaker saved."))
             return redirect(f"{reverse('training:speakers')}?org={speaker.owner_id}")
@@ -451,7 +424,7 @@ def speaker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- registrations ------------------------------------------------------------------------
 @login_required
 def registrations(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.registration.view")
     status = request.GET.get("status", "")
     query = _query(request)
@@ -482,7 +455,7 @@ _ACTIONS = {
 @login_required
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Approve at once; decline and cancel after a confirmation page (they cannot be undone)."""
-    user = _me(request)
+    user = request_user(request)
     registration = selectors.access_registration(
         user=user, pk=pk, action="training.registration.manage"
     )
@@ -493,7 +466,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         try:
             _ACTIONS[action](actor=user, registration=registration)
         except ValidationError as error:
-            _say(request, error)
+            flash_errors(request, error)
         else:
             done: dict[str, str] = {
                 Registration.Status.APPROVED: _("%(name)s is approved."),
@@ -542,7 +515,7 @@ def _safe_next(request: HttpRequest) -> bool:
 
 @login_required
 def registrations_approve_pending(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.registration.manage")
     back = reverse("training:registrations", kwargs={"pk": event.pk})
     if request.method == "POST":
@@ -573,7 +546,7 @@ def registrations_approve_pending(request: HttpRequest, pk: int) -> HttpResponse
 
 @login_required
 def registrations_import(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.registration.manage")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[services.RowError] = []
@@ -588,7 +561,7 @@ def registrations_import(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ImportRejected as rejected:
             errors = rejected.errors
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,
@@ -610,7 +583,7 @@ def registrations_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def registrations_template(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     event = selectors.access_event(user=user, pk=pk, action="training.registration.manage")
     response = HttpResponse(
         spreadsheets.template(),
@@ -623,7 +596,7 @@ def registrations_template(request: HttpRequest, pk: int) -> HttpResponse:
 # --- attendance ---------------------------------------------------------------------------
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     session = selectors.access_session(user=user, pk=pk, action="training.attendance.mark")
     query = _query(request)
     if request.method == "POST":
@@ -651,7 +624,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The code to show in the room. It renews itself every minute; each code works 15 min."""
-    user = _me(request)
+    user = request_user(request)
     session = selectors.access_session(user=user, pk=pk, action="training.attendance.mark")
     url = request.build_absolute_uri(
         reverse(
@@ -665,7 +638,7 @@ def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "event": session.event,
             "url": url,
-            "qr_svg": mark_safe(_qr_svg(url)),  # noqa: S308 - our own SVG
+            "qr_svg": mark_safe(qr_svg(url)),  # noqa: S308 - our own SVG
             "minutes": int(services.CHECKIN_MAX_AGE.total_seconds() // 60),
         },
     )
@@ -687,7 +660,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
                 submission_key=form.cleaned_data["submission"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             token = signing.TimestampSigner(salt=THANKS_SALT).sign(str(submitted.registration.pk))
             return redirect("training_public:registered", code=event.code, token=token)
@@ -773,7 +746,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         except services.CheckinLinkExpired:
             return render(request, "training/public/checkin.html", {"expired": True}, status=410)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
     return render(
         request,
         "training/public/checkin.html",

@@ -21,10 +21,10 @@ from qorgau.accounts.services import api_token_create
 from qorgau.accounts.tests.factories import user_with_role
 from qorgau.audit.models import AuditEvent
 from qorgau.cases import record_selectors, record_services, services
-from qorgau.cases.files import DOCX, JPEG, ODT, PDF, PNG, XLSX, safe_filename, sniff
 from qorgau.cases.models import Case, CaseDocument, CaseNote, Confidentiality, TeamMember
 from qorgau.cases.services import ChildInput, NameInput
 from qorgau.cases.storage import private_storage
+from qorgau.core.uploads import DOCX, JPEG, ODT, PDF, PNG, XLSX, safe_filename, sniff
 
 pytestmark = [pytest.mark.django_db]
 
@@ -202,6 +202,16 @@ def test_a_bad_file_is_refused_and_nothing_is_kept(case, manager, data, name, me
     assert CaseDocument.objects.real().count() == 0
     after = set(private_storage().listdir("documents")[0]) if _has_documents() else set()
     assert after == before
+
+
+def test_a_kind_the_sniffer_knows_but_cases_do_not_take_is_refused(case, manager):
+    # A video or a Braille text is a known kind (the materials library takes them), not a
+    # case document.
+    for data, name in ((b"\0\0\0\x18ftypmp42" + b"\0" * 20, "video.mp4"), (b",TEXT\r\n", "a.brf")):
+        with pytest.raises(ValidationError) as error:
+            _upload(manager, case, data=data, name=name)
+        assert "not accepted" in error.value.message_dict["file"][0]
+    assert CaseDocument.objects.real().count() == 0
 
 
 def _has_documents() -> bool:

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import OrganisationFactory, user_with_role
+from qorgau.core.uploads import sniff
 from qorgau.training import materials
-from qorgau.training.material_files import sniff
 from qorgau.training.models import Material, MaterialAttachment, MaterialVersion
 from qorgau.training.tests.factories import SessionFactory
 
@@ -123,6 +123,25 @@ def test_a_disguised_program_is_refused_and_nothing_is_saved(organiser_org, auth
         )
 
     assert "file" in refused.value.message_dict
+    assert not MaterialVersion.objects.exists()
+
+
+def test_a_spreadsheet_is_not_a_material(organiser_org, author):
+    # Case files may be spreadsheets; the library takes no spreadsheets.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    material = _material(organiser_org, author)
+
+    with pytest.raises(ValidationError, match="not accepted"):
+        materials.material_version_add(
+            actor=author,
+            material=material,
+            language="kk",
+            format="standard",
+            upload=SimpleUploadedFile("table.xlsx", buffer.getvalue()),
+        )
     assert not MaterialVersion.objects.exists()
 
 
