@@ -25,6 +25,7 @@ from qorgau.training.certificates import PdfUnavailable, load_weasyprint
 from qorgau.training.forms import SurveyIdentifyForm
 from qorgau.training.models import Survey, SurveyQuestion
 from qorgau.training.survey_charts import likert_chart
+from qorgau.training.survey_templates import survey_templates
 from qorgau.training.views import _attach, _me, _qr_svg, _say
 
 PUBLIC = "training/survey/public"
@@ -99,7 +100,12 @@ def event_surveys(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "training/survey/event.html",
-        {"event": event, "cards": cards, "today": timezone.localdate()},
+        {
+            "event": event,
+            "cards": cards,
+            "today": timezone.localdate(),
+            "reminder_days": survey_templates().feedback_reminder_days_after_end,
+        },
     )
 
 
