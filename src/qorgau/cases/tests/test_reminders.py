@@ -375,3 +375,43 @@ def test_the_page_says_when_there_is_nothing_to_do(client, manager, case):
     assert page.status_code == 200
     assert 'class="empty"' in page.content.decode()
     assert reverse("cases:reminders") in page.content.decode()  # in the menu
+
+
+# --- the API ------------------------------------------------------------------------------
+def test_the_api_lists_the_same_reminders_in_constant_queries(
+    manager, supervisor, pavlodar, workspace
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qorgau.cases.tests.test_api import _api
+
+    def ended_plans(count: int) -> None:
+        with at("2026-01-15"):
+            for n in range(count):
+                child = register(manager, pavlodar["social_protection"], workspace, f"Child {n}")
+                make_plan(manager, open_case(manager, child, workspace))
+        with at("2026-07-20"):
+            care_reminders_send(workspace=workspace)
+
+    api = _api(manager)
+    ended_plans(1)
+    with at("2026-07-20"):
+        api.get("/api/reminders")
+        with CaptureQueriesContext(connection) as one:
+            api.get("/api/reminders")
+        ended_plans(3)
+        with CaptureQueriesContext(connection) as four:
+            body = api.get("/api/reminders").json()
+        filtered = api.get("/api/reminders", {"kind": "plan_ending"}).json()
+        refused = _api(user_with_role(Role.FRONT_LINE, pavlodar["social_protection"])).get(
+            "/api/reminders"
+        )
+
+    assert body["count"] == 4
+    assert {item["kind"] for item in body["items"]} == {"plan_ended"}
+    assert all(item["days_left"] == -6 for item in body["items"])
+    assert "Child" not in str(body)
+    assert len(four) == len(one)
+    assert filtered == {"items": [], "count": 0}
+    assert refused.status_code == 403
