@@ -1084,3 +1084,12 @@ def _child_unmerge(user: AnyUser, obj: Any) -> bool:
     if not isinstance(obj, ChildMerge):
         return False
     return Grant(obj.survivor.organisation_id, Role.SUPERVISOR) in grants(user)
+
+
+# --- care reminders (cases/reminders.py, ADR 0022) -----------------------------------------
+# Case managers and supervisors open their reminders page: a case manager sees the reminders
+# of the cases they manage, a supervisor also the overdue ones of the organisations they
+# supervise (reminders_for scopes the rows). Grid: cases/tests/test_permissions.py.
+@rule("case.reminders")
+def _case_reminders(user: AnyUser, obj: Any) -> bool:
+    return bool(roles_of(user) & CASE_LEAD_ROLES)

@@ -470,3 +470,6 @@ from qorgau.cases.duplicate_models import (  # noqa: E402, F401
     DuplicatePair,
     DuplicateScan,
 )
+
+# Reminders of the child's care (visits overdue, plans ending) live in their own module.
+from qorgau.cases.reminder_models import CareReminder  # noqa: E402, F401

@@ -25,6 +25,7 @@ class Periods:
     follow_up_min_months: int
     follow_up_max_months: int
     visit_every_months: int
+    plan_ending_reminder_days: int
 
 
 @cache
@@ -42,6 +43,7 @@ def periods() -> Periods:
         follow_up_min_months=int(follow_up["min_months"]),
         follow_up_max_months=int(follow_up["max_months"]),
         visit_every_months=int(follow_up["visit_every_months"]),
+        plan_ending_reminder_days=int(data["reminders"]["plan_ending_days"]),
     )
 
 

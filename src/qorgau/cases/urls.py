@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.cases import duplicate_views, record_views, views, views_care
+from qorgau.cases import duplicate_views, record_views, reminder_views, views, views_care
 
 app_name = "cases"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("invitations/<int:pk>/", views.invitation_respond, name="invitation"),
     path("supervision/", views.supervision, name="supervision"),
+    path("reminders/", reminder_views.reminder_list, name="reminders"),
     # The child's care: assessments, plan, services delivered, closure and follow-up.
     path("<int:pk>/assessments/", views_care.assessment_add, name="assessment_add"),
     path("assessments/<int:pk>/", views_care.assessment_edit, name="assessment_edit"),

@@ -23,6 +23,8 @@ def navigation(user: Any) -> list[dict[str, str]]:
         items.append({"url": reverse("screening:inbox"), "label": str(_("Inbox"))})
     if can(user, "case.list"):
         items.append({"url": reverse("cases:list"), "label": str(_("Cases"))})
+    if can(user, "case.reminders"):
+        items.append({"url": reverse("cases:reminders"), "label": str(_("Reminders"))})
     # --- referrals ---
     if can(user, "referral.inbox") or can(user, "case.list"):
         items.append({"url": reverse("referrals:inbox"), "label": str(_("Referrals"))})

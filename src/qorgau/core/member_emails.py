@@ -7,14 +7,14 @@ they only say what happened and link to the page to open.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import translation
 
-from qorgau.accounts.models import Membership
+from qorgau.accounts.models import Membership, User
 
 # Builds (subject, body) from the link; called with the recipient's language active.
 MessageFor = Callable[[str], tuple[str, str]]
@@ -55,5 +55,22 @@ def email_members(
         with translation.override(membership.user.language or settings.LANGUAGE_CODE):
             subject, body = message(link)
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]))
+    send_mass_mail(messages, fail_silently=False)
+    return len(messages)
+
+
+def email_users(*, users: Iterable[User], url_name: str, message: MessageFor) -> int:
+    """Send one e-mail to each of these people (active, with an address), each in their own
+    language; returns how many were sent."""
+    link = settings.QORGAU_SITE_URL.rstrip("/") + reverse(url_name)
+    messages = []
+    seen: set[int] = set()
+    for user in users:
+        if user.pk in seen or not user.is_active or not user.email:
+            continue
+        seen.add(user.pk)
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject, body = message(link)
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
     send_mass_mail(messages, fail_silently=False)
     return len(messages)

@@ -3,7 +3,9 @@
 Every record is written through the services, by the demo login of the right organisation, so
 the audit trail is the one real work leaves. The children are invented (no real person); names
 are in Kazakh Cyrillic, Russian Cyrillic and Latin, and one child is registered twice, by two
-organisations, as Жұмабаев and ZHUMABAEV, so the duplicate warning has something to show.
+organisations, as Жұмабаев and ZHUMABAEV, so the duplicate warning has something to show; the
+duplicate scan of the first organisation then runs through the review page's service, so the
+review queue shows the pair.
 
 Idempotent: each story is keyed by the idempotency key of its case (a UUID derived from the
 story's name); a story whose case exists is skipped. Dates are relative to today, so the plan
@@ -24,10 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from qorgau.accounts.models import Organisation, User
+from qorgau.cases import duplicates
 from qorgau.cases import services as cases
 from qorgau.cases import services_assessments as assessments
 from qorgau.cases import services_closure as closure
 from qorgau.cases import services_plan as plan
+from qorgau.cases.duplicate_models import DuplicateScan
 from qorgau.cases.models import Case, Child
 from qorgau.cases.models_care import ClosureReason
 from qorgau.cases.services import ChildInput, FamilyInput, NameInput
@@ -202,6 +206,19 @@ class _Demo:
                 languages="kk",
             ),
         )
+
+    def duplicate_scan(self) -> None:
+        """Kostanay's case manager searches the register for duplicates, as from the review
+        page, so the queue shows Жұмабаев / ZHUMABAEV; the scan runs at once instead of in the
+        worker. Once: a finished scan is kept on the next run."""
+        organisation = self.org["kostanay-social"]
+        latest = duplicates.latest_scan(workspace=self.workspace, organisation=organisation)
+        if latest is not None and latest.status == DuplicateScan.Status.DONE:
+            return
+        scan = duplicates.duplicate_scan_start(
+            actor=self.user["casemanager"], workspace=self.workspace, organisation=organisation
+        )
+        duplicates.duplicate_scan_run(scan=scan)
 
     def done(self, story: str) -> bool:
         if story == "zhumabaev":  # a child record only, no case
@@ -435,4 +452,5 @@ def protect_demo_load(*, organisations: dict[str, Organisation]) -> int:
             continue
         story(name)
         ran += 1
+    demo.duplicate_scan()
     return ran

@@ -1,4 +1,5 @@
-"""The invitation e-mail of a survey, in the participant's language, with their personal link."""
+"""The e-mail of a survey, in the participant's language, with their personal link: the
+invitation to a follow-up survey, or the reminder of a feedback survey not answered yet."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def invitation_message(survey: Survey, registration: Registration) -> EmailMessa
         subject = (
             _("Three months on: how has the training helped? %(event)s")
             if survey.kind == Survey.Kind.FOLLOW_UP
-            else _("Your feedback on %(event)s")
+            else _("Reminder: your feedback on %(event)s")
         ) % {"event": event.title}
         return EmailMessage(
             subject=subject,

@@ -151,7 +151,8 @@ class SurveyResponse(models.Model):
 
 
 class SurveyInvitation(models.Model):
-    """An invitation e-mail for a survey, sent once per person."""
+    """An e-mail about a survey, sent once per person: for a follow-up survey the invitation,
+    for a feedback survey the reminder to those who have not answered (ADR 0022)."""
 
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey")

@@ -34,6 +34,7 @@ class SurveyTemplates:
     version: int
     scale: dict[int, dict[str, str]]
     feedback_closes_days_after_end: int
+    feedback_reminder_days_after_end: int
     follow_up_months_after_end: int
     follow_up_open_days: int
     anonymous_minimum: int
@@ -67,6 +68,7 @@ def parse_templates(document: Any) -> SurveyTemplates:
     schedule = document.get("schedule") or {}
     try:
         closes = int(schedule["feedback"]["closes_days_after_end"])
+        remind = int(schedule["feedback"]["reminder_days_after_end"])
         months = int(schedule["follow_up"]["months_after_end"])
         open_days = int(schedule["follow_up"]["open_days"])
         minimum = int(document["anonymous_minimum"])
@@ -74,6 +76,10 @@ def parse_templates(document: Any) -> SurveyTemplates:
         raise ReferenceDataError(f"survey_templates.yaml: schedule: {error}") from error
     if not (0 <= closes <= 365 and 1 <= months <= 24 and 1 <= open_days <= 365 and minimum >= 1):
         raise ReferenceDataError("survey_templates.yaml: a schedule value is out of range")
+    if not 0 <= remind <= closes:
+        raise ReferenceDataError(
+            "survey_templates.yaml: the feedback reminder comes before the survey closes"
+        )
     questions: dict[str, tuple[TemplateQuestion, ...]] = {}
     for kind in KINDS:
         items = (document.get("templates") or {}).get(kind)
@@ -95,6 +101,7 @@ def parse_templates(document: Any) -> SurveyTemplates:
         version=document["version"],
         scale=scale,
         feedback_closes_days_after_end=closes,
+        feedback_reminder_days_after_end=remind,
         follow_up_months_after_end=months,
         follow_up_open_days=open_days,
         anonymous_minimum=minimum,

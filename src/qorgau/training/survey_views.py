@@ -28,6 +28,7 @@ from qorgau.training.certificates import PdfUnavailable, load_weasyprint
 from qorgau.training.forms import SurveyIdentifyForm
 from qorgau.training.models import Survey, SurveyQuestion
 from qorgau.training.survey_charts import likert_chart
+from qorgau.training.survey_templates import survey_templates
 
 PUBLIC = "training/survey/public"
 # Wrong personal codes one address may try on a survey's identify page, per window (seconds).
@@ -101,7 +102,12 @@ def event_surveys(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "training/survey/event.html",
-        {"event": event, "cards": cards, "today": timezone.localdate()},
+        {
+            "event": event,
+            "cards": cards,
+            "today": timezone.localdate(),
+            "reminder_days": survey_templates().feedback_reminder_days_after_end,
+        },
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core import signing
@@ -549,7 +549,34 @@ def access_survey(*, user: User, pk: int, action: str) -> Survey:
     raise Http404
 
 
-# --- follow-up invitations ----------------------------------------------------------------
+# --- follow-up invitations and feedback reminders -----------------------------------------
+def _queue_invitations(survey_id: int, event_id: int) -> int:
+    """Queue one e-mail to each approved participant with an address who has neither answered
+    nor been written to about this survey; the unique (survey, registration) row makes it
+    once per person however often this runs (a second insert is a conflict, skipped)."""
+    due = (
+        Registration.objects.filter(event_id=event_id, status=Registration.Status.APPROVED)
+        .exclude(email_key="")
+        .exclude(survey_invitations__survey_id=survey_id)
+        .exclude(survey_participations__survey_id=survey_id)
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for registration_id in list(due):
+        try:
+            with transaction.atomic():
+                invitation = SurveyInvitation.objects.create(
+                    survey_id=survey_id,
+                    registration_id=registration_id,
+                    queued_at=timezone.now(),
+                )
+        except IntegrityError:
+            continue  # another run queued it
+        send_survey_invitation.enqueue(invitation_id=invitation.pk)
+        count += 1
+    return count
+
+
 def invitations_enqueue_due(*, today: date | None = None) -> int:
     """Queue the invitation of every approved participant with an e-mail to each follow-up
     survey that is open today, once per person; those who answered already are skipped."""
@@ -557,28 +584,26 @@ def invitations_enqueue_due(*, today: date | None = None) -> int:
     surveys = Survey.objects.filter(
         kind=Kind.FOLLOW_UP, opens_on__lte=today, closes_on__gte=today
     ).values_list("pk", "event_id")
-    count = 0
-    for survey_id, event_id in surveys:
-        due = (
-            Registration.objects.filter(event_id=event_id, status=Registration.Status.APPROVED)
-            .exclude(email_key="")
-            .exclude(survey_invitations__survey_id=survey_id)
-            .exclude(survey_participations__survey_id=survey_id)
-            .values_list("pk", flat=True)
-        )
-        for registration_id in list(due):
-            try:
-                with transaction.atomic():
-                    invitation = SurveyInvitation.objects.create(
-                        survey_id=survey_id,
-                        registration_id=registration_id,
-                        queued_at=timezone.now(),
-                    )
-            except IntegrityError:
-                continue  # another run queued it
-            send_survey_invitation.enqueue(invitation_id=invitation.pk)
-            count += 1
-    return count
+    return sum(_queue_invitations(survey_id, event_id) for survey_id, event_id in surveys)
+
+
+def feedback_reminders_enqueue_due(*, today: date | None = None) -> int:
+    """Queue one reminder to each approved participant with an e-mail who has not answered an
+    open feedback survey ``reminder_days_after_end`` days (data) after the event's last day.
+
+    Who answered is known even for an anonymous survey (SurveyParticipation, ADR 0015), what
+    they answered is not; the reminder reads only the former. The reminder is the survey's
+    SurveyInvitation row: a feedback survey has no other invitation, so one row per person
+    means one reminder per person."""
+    today = today or timezone.localdate()
+    ended_by = today - timedelta(days=survey_templates().feedback_reminder_days_after_end)
+    surveys = Survey.objects.filter(
+        kind=Kind.FEEDBACK,
+        opens_on__lte=today,
+        closes_on__gte=today,
+        event__ends_on__lte=ended_by,
+    ).values_list("pk", "event_id")
+    return sum(_queue_invitations(survey_id, event_id) for survey_id, event_id in surveys)
 
 
 @task()
@@ -597,6 +622,11 @@ def send_survey_invitation(*, invitation_id: int) -> bool:
         ).get(pk=invitation_id)
         registration = invitation.registration
         if not registration.email or registration.status != Registration.Status.APPROVED:
+            return False
+        answered = SurveyParticipation.objects.filter(
+            survey_id=invitation.survey_id, registration=registration
+        ).exists()
+        if answered:  # they answered between the queueing and now
             return False
         invitation_message(invitation.survey, registration).send(fail_silently=False)
     return True

@@ -125,6 +125,7 @@ case.service.deliver    own-org              .  .  .  .  .  .  .  .  .  .  .  . 
 case.service.deliver    team-org             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 case.service.deliver    other-org            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 case.service.inbox      -                    .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .
+case.reminders          -                    .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
 duplicates.review       own                  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
 duplicates.review       other                .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 duplicates.view         own-pair             .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .

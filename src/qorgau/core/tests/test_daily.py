@@ -27,6 +27,8 @@ def test_every_daily_job_runs_and_says_what_it_did():
         assert f"{name}: " in out
     assert "0 new escalation(s)" in out
     assert "0 reminders queued" in out
+    assert "care_reminders: 0 new care reminder(s)" in out
+    assert "training_survey_reminders: 0 survey reminders queued" in out
     assert f"{len(DAILY_JOBS)} daily jobs done" in out
 
 
@@ -39,7 +41,9 @@ def test_a_job_that_raises_is_reported_the_next_ones_run_and_the_command_fails(m
     )
     out, err = io.StringIO(), io.StringIO()
 
-    with pytest.raises(CommandError, match="1 of 4 daily jobs failed: notify_non_punishment"):
+    with pytest.raises(
+        CommandError, match=f"1 of {len(DAILY_JOBS)} daily jobs failed: notify_non_punishment"
+    ):
         call_command("daily", stdout=out, stderr=err)
 
     assert "notify_non_punishment: FAILED: RuntimeError: database on fire" in err.getvalue()

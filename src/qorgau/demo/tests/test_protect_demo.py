@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
 from qorgau.accounts.models import User
 from qorgau.audit.models import AuditEvent
+from qorgau.cases.duplicate_models import DuplicatePair, DuplicateScan
 from qorgau.cases.duplicates import possible_matches
 from qorgau.cases.models import Case, Child, ChildName
 from qorgau.cases.models_care import Closure
@@ -90,3 +95,28 @@ def test_one_case_is_closed_and_in_follow_up():
     followed = Case.objects.in_workspace(workspace).get(stage="follow_up")
     closure = Closure.objects.in_workspace(workspace).get(case=followed)
     assert closure.status == "follow_up"
+
+
+def test_the_duplicate_review_queue_shows_the_pair_without_anyone_running_a_scan(client):
+    workspace = real_workspace()
+    pair = DuplicatePair.objects.in_workspace(workspace).get(status=DuplicatePair.Status.OPEN)
+    names = {
+        name
+        for child in (pair.left, pair.right)
+        for name in child.names.in_workspace(workspace).values_list("full_name", flat=True)
+    }
+    assert names == {"Жұмабаев Қайрат Ерланұлы", "ZHUMABAEV KAIRAT"}
+    scan = DuplicateScan.objects.in_workspace(workspace).get()
+    assert scan.status == DuplicateScan.Status.DONE and scan.pairs_found == 1
+    assert scan.requested_by.username == "casemanager"
+    assert AuditEvent.objects.filter(action="duplicates.scan").count() == 1
+
+    client.force_login(User.objects.get(username="casemanager"))
+    page = client.get(reverse("cases:duplicates")).content.decode()
+
+    assert f'id="pair-{pair.pk}"' in page
+    assert "Жұмабаев Қайрат Ерланұлы" in page
+    assert pair.right_organisation.name in page or pair.left_organisation.name in page
+    # The demo again adds no second scan.
+    call_command("demo", no_serve=True, stdout=io.StringIO())
+    assert DuplicateScan.objects.in_workspace(workspace).count() == 1

@@ -20,14 +20,17 @@ DAILY_JOBS: list[str] = [
     "notify_non_punishment",
     "training_reminders",
     "training_survey_invitations",
+    "care_reminders",
+    "training_survey_reminders",
 ]
 
 
 class Command(BaseCommand):
     help = (
         "Run every daily job in turn (overdue referrals, non-punishment notices, training "
-        "reminders and survey invitations). A failing job does not stop the others; the exit "
-        "status is non-zero if any failed. Run it from cron or a systemd timer."
+        "reminders, survey invitations and reminders, care reminders). A failing job does not "
+        "stop the others; the exit status is non-zero if any failed. Run it from cron or a "
+        "systemd timer."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
