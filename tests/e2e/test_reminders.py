@@ -78,6 +78,8 @@ def test_a_case_manager_acts_on_an_overdue_plan_from_the_reminders_page_in_kazak
     phone.get_by_role("button", name="Қазақ").click()
     expect(phone.locator("html")).to_have_attribute("lang", "kk")
 
+    # On a phone the site menu is folded: open it, then follow the link.
+    phone.locator(".site-nav summary.site-menu-toggle").click()
     phone.get_by_role("link", name="Еске салулар").first.click()
     expect(phone.locator("h1")).to_have_text("Еске салулар")
     row = phone.locator("#reminders li")
