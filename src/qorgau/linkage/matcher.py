@@ -41,7 +41,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from qorgau.linkage import vectorised
+from qorgau.linkage import blocking, vectorised
+from qorgau.linkage.blocking import BlockingStats, deletion_variants
 from qorgau.linkage.features import (
     _NAME_CACHE,
     BIRTH_LEVELS,
@@ -300,7 +301,7 @@ def _name_blocking_keys(text: str, script: str | None) -> _NameKeys:
     tokens = list({word.skeleton: word for word in name.words}.values())
     keys: set[str] = set()
     own = [t.all_keys for t in tokens]
-    variants = [_deletion_variants(t) | own[j] for j, t in enumerate(tokens)]
+    variants = [deletion_variants(t) | own[j] for j, t in enumerate(tokens)]
     letters: set[str] = set()
     for i, left in enumerate(own):
         for j, right in enumerate(variants):
@@ -311,24 +312,6 @@ def _name_blocking_keys(text: str, script: str | None) -> _NameKeys:
                 pair = sorted((tokens[i].skeleton[:1], tokens[j].skeleton[:1]))
                 letters.add(pair[0] + pair[1])
     return frozenset(keys), frozenset(letters), frozenset(k for ks in own for k in ks)
-
-
-def _deletion_variants(token: Token) -> frozenset[str]:
-    """The skeleton and the primary stem, with any one letter deleted: one slip (a substitution,
-    a lost or doubled letter, two letters swapped) leaves a deletion in common."""
-    out: set[str] = set()
-    for text in {token.skeleton, *token.stems}:
-        out.add(text)
-        if len(text) > 3:  # "ли" less a letter would block with half the register
-            out.update(text[:i] + text[i + 1 :] for i in range(len(text)))
-    return frozenset(out)
-
-
-@dataclass
-class BlockingStats:
-    keys: int = 0
-    skipped_blocks: int = 0
-    skipped_records: int = 0
 
 
 def candidate_pairs(
@@ -346,135 +329,16 @@ def _candidate_pairs(
     config: MatcherConfig,
     stats: BlockingStats | None = None,
 ) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """The pairs of `blocking_keys`, with every key as a 64-bit code (vectorised.block_code)
-    sorted in numpy instead of strings filed in dictionaries."""
-    n = len(features)
-    records, codes = _blocking_codes(features, config)
-    sources = _source_ids(features)
-    link_only = config.link_type == "link"
-    # The (birth date, word key) rule is for names of one word: the others have better keys.
-    one_word = np.array([all(len(name.words) < 2 for name in f.names) for f in features])
-
-    def allowed(kind: int, i: np.ndarray[Any, Any], j: np.ndarray[Any, Any]) -> Any:
-        mask = None
-        if link_only:
-            mask = sources[i] != sources[j]
-        if kind == vectorised.DATE_WORD:
-            words = one_word[i] | one_word[j]
-            mask = words if mask is None else mask & words
-        return mask
-
-    pairs, keys, skipped_blocks, skipped_records = vectorised.pairs_from_blocks(
-        records, codes, n, config.max_block_size, allowed
+    """The pairs of `blocking_keys`, with every key as a 64-bit code, found per group of
+    records whose names give the same keys (blocking.py)."""
+    return blocking.candidate_pairs(
+        features,
+        link_only=config.link_type == "link",
+        block_on_other=config.block_on_other,
+        block_on_birth_date=config.block_on_birth_date,
+        max_block_size=config.max_block_size,
+        stats=stats,
     )
-    if stats is not None:
-        stats.keys = keys
-        stats.skipped_blocks = skipped_blocks
-        stats.skipped_records = skipped_records
-    return pairs
-
-
-def _source_ids(features: Sequence[RecordFeatures]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    ids: dict[str | None, int] = {}
-    return np.array([ids.setdefault(f.record.source, len(ids)) for f in features], dtype=np.int64)
-
-
-def _blocking_codes(
-    features: Sequence[RecordFeatures], config: MatcherConfig
-) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]]:
-    """(record, code) for every blocking key of every record (blocking_keys, as codes)."""
-    intern: dict[str, int] = {}
-
-    def sid(text: str) -> int:
-        found = intern.get(text)
-        if found is None:
-            found = intern[text] = len(intern)
-        return found
-
-    by_token: dict[int, tuple[list[int], list[int]]] = {}
-    by_name: dict[tuple[str, str | None], tuple[Any, list[int], list[int]]] = {}
-    chunks: list[Any] = []
-    code = vectorised.block_code
-    empty = np.empty(0, dtype=np.int64)
-    for f in features:
-        names = []
-        for name in f.names:
-            found = by_name.get((name.text, name.script))
-            if found is None:
-                found = by_name[(name.text, name.script)] = _name_codes(name, sid, by_token)
-            names.append(found)
-        if len(names) == 1:
-            name_codes, letters, words = names[0]
-        elif names:
-            name_codes = np.unique(np.concatenate([x[0] for x in names]))
-            letters = sorted({x for found in names for x in found[1]})
-            words = sorted({x for found in names for x in found[2]})
-        else:
-            name_codes, letters, words = empty, [], []
-        extra: list[int] = []
-        birth = f.birth
-        if birth is not None and birth.written is not None:
-            days = [birth.written.toordinal()]
-            if birth.swapped is not None:
-                days.append(birth.swapped.toordinal())
-            for day in days:
-                high = code(vectorised.DATE_LETTERS, day)  # block_code(kind, day, x) == high | x
-                extra.extend([high | x for x in letters])
-                high = code(vectorised.DATE_WORD, day)
-                extra.extend([high | x for x in words])
-            if config.block_on_birth_date:
-                extra.append(code(vectorised.BIRTH_DATE, birth.written.toordinal()))
-        other = f.record.other
-        for index, fields in enumerate(config.block_on_other):
-            keys = (fields,) if isinstance(fields, str) else fields
-            values = [normalise_value(other.get(key)) for key in keys]
-            if all(values):
-                extra.append(code(vectorised.OTHER, index, sid("|".join(v or "" for v in values))))
-        chunks.append(name_codes)
-        if extra:
-            chunks.append(np.array(extra, dtype=np.int64))
-        else:
-            chunks.append(empty)
-    lengths = [len(c) for c in chunks]
-    records = np.repeat(np.arange(len(chunks), dtype=np.int64) // 2, lengths)
-    codes = np.concatenate(chunks) if chunks else empty
-    return records, codes
-
-
-def _name_codes(
-    name: NameFeatures, sid: Any, by_token: dict[int, tuple[list[int], list[int]]]
-) -> tuple[Any, list[int], list[int]]:
-    """The codes of _name_blocking_keys: (v| keys, first-letter pairs, word keys)."""
-    tokens = list({word.skeleton: word for word in name.words}.values())
-    own: list[list[int]] = []
-    variants: list[list[int]] = []
-    for token in tokens:
-        found = by_token.get(id(token))  # the features keep every token alive meanwhile
-        if found is None:
-            own_ids = sorted({sid(k) for k in token.all_keys})
-            variant_ids = sorted({sid(x) for x in _deletion_variants(token)} | set(own_ids))
-            found = by_token[id(token)] = (own_ids, variant_ids)
-        own.append(found[0])
-        variants.append(found[1])
-    base = np.int64(vectorised.VARIANT << 58)
-    codes: list[Any] = []
-    letters: set[int] = set()
-    for i, left in enumerate(own):
-        high = base | (np.array(left, dtype=np.int64) << 29)
-        for j, right in enumerate(variants):
-            if i == j:
-                continue
-            codes.append(np.bitwise_or.outer(high, np.array(right, dtype=np.int64)).ravel())
-            if i < j:
-                pair = sorted((tokens[i].skeleton[:1], tokens[j].skeleton[:1]))
-                letters.add(sid(pair[0] + pair[1]))
-    array_codes = (
-        np.concatenate(codes) if len(codes) > 1 else codes[0] if codes else np.empty(0, np.int64)
-    )
-    if len(tokens) > 2 or (len(tokens) == 2 and not set(own[0]).isdisjoint(own[1])):
-        array_codes = np.unique(array_codes)  # the same key from two pairs of words
-    words = sorted({k for ks in own for k in ks})
-    return array_codes, sorted(letters), words
 
 
 # --- Parameter estimation ---------------------------------------------------------------------
@@ -766,10 +630,10 @@ class Matcher:
             for k in range(len(other_fields))
         ]
 
-        blocking = BlockingStats()
-        pairs = _candidate_pairs(features, config, blocking)
+        blocking_stats = BlockingStats()
+        pairs = _candidate_pairs(features, config, blocking_stats)
         stats["candidate_pairs"] = len(pairs)
-        stats["blocking"] = vars(blocking)
+        stats["blocking"] = vars(blocking_stats)
         lap("record features and blocking")
         table = vectorised.RecordTable(features)
         lap("record table")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from qorgau.linkage import vectorised
 from qorgau.linkage.features import RecordFeatures, as_record, record_features
 from qorgau.linkage.matcher import (
+    BlockingStats,
     MatcherConfig,
     ModelParameters,
     _compare_all,
@@ -135,6 +136,60 @@ def test_comparisons_on_arrays_equal_the_reference_for_every_pair() -> None:
 
 
 _TEXT = st.text(alphabet="aeiokrstnzhжакнсәұ", max_size=9)
+
+
+def _repeated_records() -> list[RecordFeatures]:
+    """Names written the same way several times (records in one blocking group), in several
+    sources and with several names, so that the groups' weights decide the skipped blocks."""
+    rng = random.Random(5)
+    base = _mixed_records()
+    out = []
+    for index, f in enumerate(base[:60]):
+        for copy in range(rng.choice((1, 1, 2, 3, 5))):
+            r = f.record
+            names = [(n.text, n.script) for n in r.names]
+            if copy == 2 and names:
+                names.append(("Kairat Zhumabayev", "Latn"))
+            out.append(
+                as_record(
+                    {
+                        "id": f"{r.id}-{index}-{copy}",
+                        "names": names,
+                        "birth_date": r.birth_date if copy != 1 else None,
+                        "source": rng.choice(("police", "social")),
+                    }
+                )
+            )
+    return [record_features(r) for r in out]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        MatcherConfig(),
+        MatcherConfig(link_type="link"),
+        MatcherConfig(max_block_size=2),
+        MatcherConfig(max_block_size=4, link_type="link", block_on_birth_date=True),
+    ],
+)
+def test_blocking_by_groups_of_records_with_the_same_names_finds_the_key_strings_pairs(
+    config: MatcherConfig,
+) -> None:
+    features = _repeated_records()
+    assert len({f.names for f in features}) < len(features) * 0.7  # groups of several records
+    stats = BlockingStats()
+    pairs = candidate_pairs(features, config, (), stats)
+    assert pairs == _reference_pairs(features, config)
+    keys: defaultdict[str, int] = defaultdict(int)
+    for f in features:
+        for key in blocking_keys(f, config.block_on_other, config.block_on_birth_date):
+            keys[key] += 1
+    too_big = [size for size in keys.values() if size > config.max_block_size]
+    assert (stats.keys, stats.skipped_blocks, stats.skipped_records) == (
+        len(keys),
+        len(too_big),
+        sum(too_big),
+    )
 
 
 @given(st.lists(st.tuples(_TEXT, _TEXT), max_size=30))
