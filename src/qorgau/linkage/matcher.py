@@ -617,44 +617,61 @@ class Matcher:
         if config.workers > 1:
             _parse_names_in_parallel(recs, config.workers)
             lap("names parsed in parallel")
-        features = [record_features(r, other_fields) for r in recs]
-        specs = comparison_specs(other_fields)
-        n = len(features)
-        stats: dict[str, Any] = {"records": n, "seconds": seconds, "cpu_seconds": cpu_seconds}
+        # The candidate pairs take a process of their own (it builds the records' features
+        # again, which is quicker than sending them) while this one prepares everything that
+        # does not need them: the record table, u and the pairs of EM session A.
+        forked = None
+        if config.workers > 1 and len(recs) >= _PARALLEL_BLOCKING:
+            forked = _InFork(_blocked, recs, config)
+        try:
+            features = [record_features(r, other_fields) for r in recs]
+            specs = comparison_specs(other_fields)
+            n = len(features)
+            stats: dict[str, Any] = {"records": n, "seconds": seconds, "cpu_seconds": cpu_seconds}
 
-        key_counts: Counter[str] = Counter()
-        for f in features:
-            key_counts.update(f.name_keys)
-        value_counts = [
-            dict(Counter(value for f in features if (value := f.other[k])))
-            for k in range(len(other_fields))
-        ]
+            key_counts: Counter[str] = Counter()
+            for f in features:
+                key_counts.update(f.name_keys)
+            value_counts = [
+                dict(Counter(value for f in features if (value := f.other[k])))
+                for k in range(len(other_fields))
+            ]
+            lap("record features")
+            table = vectorised.RecordTable(features)
+            lap("record table")
 
-        blocking_stats = BlockingStats()
-        pairs = _candidate_pairs(features, config, blocking_stats)
+            params = ModelParameters(
+                specs=specs,
+                m=[_initial_m(len(s.levels)) for s in specs],
+                u=[],
+                prior=1e-4,
+                key_counts=dict(key_counts),
+                value_counts=value_counts,
+                records=n,
+            )
+            rng = random.Random(config.seed)  # noqa: S311 - sampling, not secrets
+            params.u = _estimate_u(table, features, specs, config, rng)
+            lap("u from random pairs")
+            # EM session A: pairs with the same exact birth date.
+            session_a = _compare_all(table, features, _same_date_pairs(features, config, rng))
+            lap("EM session A pairs")
+
+            if forked is not None:
+                pairs, blocking_stats = forked.result()
+                lap("blocking (waited for)")
+            else:
+                pairs, blocking_stats = _blocked(recs, config, features)
+                lap("blocking")
+        finally:
+            if forked is not None:
+                forked.close()
         stats["candidate_pairs"] = len(pairs)
         stats["blocking"] = vars(blocking_stats)
-        lap("record features and blocking")
-        table = vectorised.RecordTable(features)
-        lap("record table")
-
-        params = ModelParameters(
-            specs=specs,
-            m=[_initial_m(len(s.levels)) for s in specs],
-            u=[],
-            prior=1e-4,
-            key_counts=dict(key_counts),
-            value_counts=value_counts,
-            records=n,
-        )
-        rng = random.Random(config.seed)  # noqa: S311 - sampling, not secrets
-        params.u = _estimate_u(table, features, specs, config, rng)
-        lap("u from random pairs")
 
         # Compare every candidate pair once; EM session B and the scores reuse the vectors.
-        compared = _compare_all(table, features, pairs, params)
+        compared = _compare_all(table, features, pairs, params, config.workers)
         lap("comparing candidate pairs")
-        self._fit_m(table, features, specs, params, compared, config, rng, stats)
+        self._fit_m(features, params, session_a.counts(), compared, config, rng, stats)
         model = Model(config, params, other_fields)
         lap("m by EM")
 
@@ -665,21 +682,18 @@ class Matcher:
 
     def _fit_m(
         self,
-        table: vectorised.RecordTable,
         features: Sequence[RecordFeatures],
-        specs: Sequence[ComparisonSpec],
         params: ModelParameters,
+        session_a: Counter[Vector],
         compared: _Compared,
         config: MatcherConfig,
         rng: random.Random,
         stats: dict[str, Any],
     ) -> None:
-        n_comparisons = len(specs)
+        n_comparisons = len(params.specs)
         m_estimates: list[list[list[float]]] = [[] for _ in range(n_comparisons)]
 
-        # Session A: pairs with the same exact birth date estimate everything else.
-        date_pairs = _same_date_pairs(features, config, rng)
-        session_a = _compare_all(table, features, date_pairs).counts()
+        # Session A (session_a: pairs with the same exact birth date) estimates everything else.
         active_a = [k for k in range(n_comparisons) if k != BIRTH]
         session_b: Counter[Vector] = Counter()
         pattern_counts = compared.pattern_counts()
@@ -748,6 +762,59 @@ class Matcher:
 
 
 _PARALLEL_NAMES = 20_000  # below this, forking costs more than it saves
+_PARALLEL_BLOCKING = 20_000  # records
+
+
+def _blocked(
+    records: Sequence[Record],
+    config: MatcherConfig,
+    features: Sequence[RecordFeatures] | None = None,
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], BlockingStats]:
+    """The candidate pairs of the records, and the blocking's statistics. Blocking reads no
+    compared other field, so features built here (in a forked process) leave them out."""
+    if features is None:
+        features = [record_features(r) for r in records]
+    stats = BlockingStats()
+    return _candidate_pairs(features, config, stats), stats
+
+
+class _InFork:
+    """A function run in a forked process, which sees this process's memory as it was; its
+    result comes back in one pickle. Exceptions are raised again in `result`."""
+
+    def __init__(self, function: Any, *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(send, function, args))
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            ok, value = False, RuntimeError("the forked process ended without a result")
+        self._receive.close()
+        self._process.join()
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the process if its result was never taken."""
+        if not self._receive.closed:
+            self._receive.close()
+            self._process.terminate()
+            self._process.join()
+
+
+def _send_result(send: Any, function: Any, args: tuple[Any, ...]) -> None:
+    try:
+        result = (True, function(*args))
+    except BaseException as error:
+        result = (False, error)
+    send.send(result)
+    send.close()
 
 
 def _parse_names_in_parallel(records: Sequence[Record], workers: int) -> None:
@@ -884,12 +951,40 @@ def _compare_all(
     features: Sequence[RecordFeatures],
     pairs: Sequence[int] | np.ndarray[Any, np.dtype[np.int64]],
     params: ModelParameters | None = None,
+    workers: int = 1,
 ) -> _Compared:
     """Comparison vectors of pairs (i * n + j), computed on arrays (vectorised.RecordTable);
-    with term frequencies when `params` carries the counts. Pairs with a record of several
-    written names go through comparison_vector, the reference for one pair."""
-    n = len(features)
+    with term frequencies when `params` carries the counts. With `workers` > 1 and many pairs,
+    a forked process compares the first half of them meanwhile."""
     codes = np.asarray(pairs, dtype=np.int64)
+    if workers < 2 or len(codes) < _PARALLEL_PAIRS:
+        return _distinct_vectors(*_compare_rows(table, features, codes, params))
+    half = len(codes) // 2
+    forked = _InFork(_compare_rows, table, features, codes[:half], params)
+    try:
+        matrix, frequencies = _compare_rows(table, features, codes[half:], params)
+        first_matrix, first_frequencies = forked.result()
+    finally:
+        forked.close()
+    return _distinct_vectors(
+        np.concatenate((first_matrix, matrix)),
+        {k: np.concatenate((first_frequencies[k], v)) for k, v in frequencies.items()},
+    )
+
+
+_PARALLEL_PAIRS = 200_000  # below this, forking costs more than it saves
+
+
+def _compare_rows(
+    table: vectorised.RecordTable,
+    features: Sequence[RecordFeatures],
+    codes: np.ndarray[Any, np.dtype[np.int64]],
+    params: ModelParameters | None,
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, np.ndarray[Any, np.dtype[np.int64]]]]:
+    """The levels of each pair (a row per pair), and the term frequencies by comparison. Pairs
+    with a record of several written names go through comparison_vector, the reference for
+    one pair."""
+    n = len(features)
     i, j = codes // max(n, 1), codes % max(n, 1)
     surname, given, patronymic, swapped = table.name_levels(i, j)
     columns = [
@@ -925,10 +1020,17 @@ def _compare_all(
         else:
             vector, _ = comparison_vector(a, b)
         matrix[at] = vector
+    return matrix, frequencies
+
+
+def _distinct_vectors(
+    matrix: np.ndarray[Any, np.dtype[np.int64]],
+    frequencies: dict[int, np.ndarray[Any, np.dtype[np.int64]]],
+) -> _Compared:
     # One integer per vector (levels + 1 in base 8) to find the distinct vectors.
     width = matrix.shape[1]
     weights = np.int64(8) ** np.arange(width, dtype=np.int64)
-    vector_codes = (matrix + 1) @ weights if width else np.zeros(len(codes), np.int64)
+    vector_codes = (matrix + 1) @ weights if width else np.zeros(len(matrix), np.int64)
     distinct, inverse = np.unique(vector_codes, return_inverse=True)
     patterns = [tuple(int(x) for x in (c // weights) % 8 - 1) for c in distinct]
     return _Compared(patterns, inverse.ravel().astype(np.int64), frequencies)
