@@ -13,10 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qorgau.linkage import vectorised
+from qorgau.linkage import features as features_module
+from qorgau.linkage import matcher, vectorised
 from qorgau.linkage.features import RecordFeatures, as_record, record_features
 from qorgau.linkage.matcher import (
     BlockingStats,
+    Matcher,
     MatcherConfig,
     ModelParameters,
     _compare_all,
@@ -236,3 +238,35 @@ def test_birth_levels_cover_swaps_placeholders_estimates_and_missing() -> None:
 
     for index in range(len(i)):
         assert levels[index] == birth_level(features[i[index]].birth, features[j[index]].birth)
+
+
+def test_the_forked_stages_give_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = population(children=80, seed=9)
+    one = Matcher(MatcherConfig()).link(records)
+    # Fork at any size: names parsed in two processes, candidate pairs found in a forked one
+    # while this one prepares, and the candidate pairs compared half and half.
+    monkeypatch.setattr(matcher, "_PARALLEL_NAMES", 1)
+    monkeypatch.setattr(matcher, "_PARALLEL_BLOCKING", 1)
+    monkeypatch.setattr(matcher, "_PARALLEL_PAIRS", 1)
+    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
+    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
+    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
+    two = Matcher(MatcherConfig(workers=2)).link(records)
+    assert {"names parsed in parallel", "blocking (waited for)"} <= two.stats["seconds"].keys()
+    assert len(fresh) == len({name.text for r in records for name in r.names})
+    assert two.pairs_scored == one.pairs_scored
+    assert two.pairs == one.pairs
+    assert two.clusters == one.clusters
+    assert two.model.parameters.to_dict() == one.model.parameters.to_dict()
+
+
+def _fails(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_a_forked_function_returns_its_result_or_raises_its_error() -> None:
+    assert matcher._InFork(divmod, 17, 5).result() == (3, 2)
+    with pytest.raises(ValueError, match="no such record"):
+        matcher._InFork(_fails, "no such record").result()
+    unused = matcher._InFork(divmod, 1, 1)
+    unused.close()  # stopped without taking its result
