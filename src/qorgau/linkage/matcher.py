@@ -30,6 +30,7 @@ Deterministic for a given seed and input order. Design and measurements: docs/ad
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import multiprocessing
 import random
@@ -675,8 +676,12 @@ class Matcher:
         model = Model(config, params, other_fields)
         lap("m by EM")
 
-        kept = _score(model, compared, pairs, ids, config.keep_probability)
-        clusters = cluster(ids, kept, config.threshold)
+        rank = _id_ranks(ids)
+        kept, left, right, probability = _score(
+            model, compared, pairs, ids, rank, config.keep_probability
+        )
+        above = probability >= config.threshold
+        clusters = _components(ids, left[above], right[above], rank)
         lap("scoring and clustering")
         return LinkResult(model, kept, clusters, len(pairs), stats)
 
@@ -1041,10 +1046,12 @@ def _score(
     compared: _Compared,
     pairs: np.ndarray[Any, np.dtype[np.int64]],
     ids: Sequence[str],
+    rank: np.ndarray[Any, np.dtype[np.int64]],
     keep_probability: float,
-) -> list[ScoredPair]:
+) -> tuple[list[ScoredPair], Any, Any, Any]:
     """Match weights and probabilities of the compared pairs, on arrays; the pairs kept
-    (probability >= keep_probability), best first (then by ids)."""
+    (probability >= keep_probability), best first (then by ids), and the records and
+    probabilities of the kept pairs in that order as arrays."""
     p = model.parameters
     n = len(ids)
     weights = np.array(_pattern_weights(model, compared.patterns) or [0.0], dtype=np.float64)
@@ -1070,19 +1077,15 @@ def _score(
     probability = np.where(weight > 60, 1.0, odds / (1.0 + odds))
     at = np.flatnonzero(probability >= keep_probability)
     i, j = pairs[at] // max(n, 1), pairs[at] % max(n, 1)
-    rank = np.empty(n, dtype=np.int64)
-    rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
     order = np.lexsort((rank[j], rank[i], -weight[at]))
-    return [
+    i, j, probability = i[order], j[order], probability[at][order]
+    kept = [
         ScoredPair(ids[a], ids[b], w, q)
         for a, b, w, q in zip(
-            i[order].tolist(),
-            j[order].tolist(),
-            weight[at][order].tolist(),
-            probability[at][order].tolist(),
-            strict=True,
+            i.tolist(), j.tolist(), weight[at][order].tolist(), probability.tolist(), strict=True
         )
     ]
+    return kept, i, j, probability
 
 
 def _pattern_weights(model: Model, patterns: Sequence[Vector]) -> list[float]:
@@ -1094,23 +1097,50 @@ def _pattern_weights(model: Model, patterns: Sequence[Vector]) -> list[float]:
 
 
 def cluster(ids: Sequence[str], pairs: Iterable[ScoredPair], threshold: float) -> list[list[str]]:
-    """Union-find over the pairs at or above the threshold; every id in exactly one cluster."""
-    parent = {record_id: record_id for record_id in ids}
+    """The connected components of the pairs at or above the threshold; every id in exactly one
+    cluster, ids sorted, clusters by their first id."""
+    index = {record_id: k for k, record_id in enumerate(ids)}
+    above = [(index[p.left], index[p.right]) for p in pairs if p.probability >= threshold]
+    left = np.array([a for a, _ in above], dtype=np.int64)
+    right = np.array([b for _, b in above], dtype=np.int64)
+    return _components(ids, left, right, _id_ranks(ids))
 
-    def find(x: str) -> str:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
 
-    for pair in pairs:
-        if pair.probability >= threshold:
-            a, b = find(pair.left), find(pair.right)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for record_id in ids:
-        groups[find(record_id)].append(record_id)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+def _id_ranks(ids: Sequence[str]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Each record's place among the ids sorted."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    return rank
+
+
+def _components(
+    ids: Sequence[str],
+    left: np.ndarray[Any, np.dtype[np.int64]],
+    right: np.ndarray[Any, np.dtype[np.int64]],
+    rank: np.ndarray[Any, np.dtype[np.int64]],
+) -> list[list[str]]:
+    """Clusters of records joined by the pairs (left[k], right[k]), as cluster() gives them:
+    every record takes the smallest label among its pairs' until nothing changes, each label
+    following its own label meanwhile."""
+    n = len(ids)
+    if not n:
+        return []
+    label = np.arange(n, dtype=np.int64)
+    while len(left):
+        low = np.minimum(label[left], label[right])
+        new = label.copy()
+        np.minimum.at(new, left, low)
+        np.minimum.at(new, right, low)
+        while not np.array_equal(jumped := new[new], new):
+            new = jumped
+        if np.array_equal(new, label):
+            break
+        label = new
+    first = np.full(n, n, dtype=np.int64)
+    np.minimum.at(first, label, rank)  # the place of each cluster's first id
+    key = first[label]
+    order = np.lexsort((rank, key))
+    bounds = np.flatnonzero(np.diff(key[order])) + 1
+    ordered = [ids[x] for x in order.tolist()]
+    edges = [0, *bounds.tolist(), n]
+    return [ordered[a:b] for a, b in itertools.pairwise(edges)]
