@@ -102,7 +102,9 @@ class MatcherConfig:
     term_frequency: bool = True
     # Pairs below this probability are counted as scored but not returned.
     keep_probability: float = 1e-3
-    # Processes for comparing candidate pairs (forked; 1 = in this process).
+    # Processes for large linkages (forked; 1 = all in this process): with 2, names are parsed
+    # in two processes, the candidate pairs found in a second one while this one builds the
+    # record table, u and EM session A, and the candidate pairs compared half and half.
     workers: int = 1
 
 
@@ -766,8 +768,8 @@ class Matcher:
         stats["expected_matching_pairs"] = expected_matches
 
 
-_PARALLEL_NAMES = 20_000  # below this, forking costs more than it saves
-_PARALLEL_BLOCKING = 20_000  # records
+_PARALLEL_NAMES = 5_000  # below this, forking costs more than it saves
+_PARALLEL_BLOCKING = 5_000  # records
 
 
 def _blocked(
@@ -832,8 +834,9 @@ def _parse_names_in_parallel(records: Sequence[Record], workers: int) -> None:
     )
     if len(todo) < _PARALLEL_NAMES:
         return
-    size = -(-len(todo) // workers)
-    chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
+    # Every workers-th name: halves of the sorted list would give one process the Latin names
+    # and the other the Cyrillic ones, which do not take the same time to parse.
+    chunks = [todo[start::workers] for start in range(min(workers, len(todo)))]
     # This process parses the first chunk itself while the forked ones parse the others: one
     # process fewer to start, and a chunk that is neither pickled nor unpickled.
     with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
