@@ -260,25 +260,33 @@ def birth_features(record: Record) -> BirthFeatures | None:
     return _birth_features(record.birth_date, record.age_min, record.age_max, record.recorded_on)
 
 
-@lru_cache(maxsize=1 << 16)
 def _birth_features(
     birth_date: date | None, age_min: int | None, age_max: int | None, recorded_on: date | None
 ) -> BirthFeatures | None:
     if birth_date is not None:
-        readings = dates.candidates(birth_date)
-        first = readings[0]
-        swapped = readings[1].earliest if len(readings) > 1 and not first.placeholder else None
-        return BirthFeatures(
-            written=None if first.placeholder else birth_date,
-            swapped=swapped,
-            placeholder=first.placeholder,
-            intervals=readings,
-        )
+        return _from_birth_date(birth_date)  # the day of the record does not matter then
     if age_min is not None and recorded_on is not None:
-        age_max = age_max if age_max is not None else age_min
-        interval = dates.from_age_estimate(age_min, age_max, recorded_on)
-        return BirthFeatures(written=None, swapped=None, placeholder=False, intervals=(interval,))
+        return _from_age_estimate(age_min, age_max if age_max is not None else age_min, recorded_on)
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _from_birth_date(birth_date: date) -> BirthFeatures:
+    readings = dates.candidates(birth_date)
+    first = readings[0]
+    swapped = readings[1].earliest if len(readings) > 1 and not first.placeholder else None
+    return BirthFeatures(
+        written=None if first.placeholder else birth_date,
+        swapped=swapped,
+        placeholder=first.placeholder,
+        intervals=readings,
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _from_age_estimate(age_min: int, age_max: int, recorded_on: date) -> BirthFeatures:
+    interval = dates.from_age_estimate(age_min, age_max, recorded_on)
+    return BirthFeatures(written=None, swapped=None, placeholder=False, intervals=(interval,))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -30,6 +30,7 @@ Deterministic for a given seed and input order. Design and measurements: docs/ad
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import multiprocessing
 import random
@@ -41,7 +42,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from qorgau.linkage import vectorised
+from qorgau.linkage import blocking, vectorised
+from qorgau.linkage.blocking import BlockingStats, deletion_variants
 from qorgau.linkage.features import (
     _NAME_CACHE,
     BIRTH_LEVELS,
@@ -100,7 +102,9 @@ class MatcherConfig:
     term_frequency: bool = True
     # Pairs below this probability are counted as scored but not returned.
     keep_probability: float = 1e-3
-    # Processes for comparing candidate pairs (forked; 1 = in this process).
+    # Processes for large linkages (forked; 1 = all in this process): with 2, names are parsed
+    # in two processes, the candidate pairs found in a second one while this one builds the
+    # record table, u and EM session A, and the candidate pairs compared half and half.
     workers: int = 1
 
 
@@ -300,7 +304,7 @@ def _name_blocking_keys(text: str, script: str | None) -> _NameKeys:
     tokens = list({word.skeleton: word for word in name.words}.values())
     keys: set[str] = set()
     own = [t.all_keys for t in tokens]
-    variants = [_deletion_variants(t) | own[j] for j, t in enumerate(tokens)]
+    variants = [deletion_variants(t) | own[j] for j, t in enumerate(tokens)]
     letters: set[str] = set()
     for i, left in enumerate(own):
         for j, right in enumerate(variants):
@@ -311,24 +315,6 @@ def _name_blocking_keys(text: str, script: str | None) -> _NameKeys:
                 pair = sorted((tokens[i].skeleton[:1], tokens[j].skeleton[:1]))
                 letters.add(pair[0] + pair[1])
     return frozenset(keys), frozenset(letters), frozenset(k for ks in own for k in ks)
-
-
-def _deletion_variants(token: Token) -> frozenset[str]:
-    """The skeleton and the primary stem, with any one letter deleted: one slip (a substitution,
-    a lost or doubled letter, two letters swapped) leaves a deletion in common."""
-    out: set[str] = set()
-    for text in {token.skeleton, *token.stems}:
-        out.add(text)
-        if len(text) > 3:  # "ли" less a letter would block with half the register
-            out.update(text[:i] + text[i + 1 :] for i in range(len(text)))
-    return frozenset(out)
-
-
-@dataclass
-class BlockingStats:
-    keys: int = 0
-    skipped_blocks: int = 0
-    skipped_records: int = 0
 
 
 def candidate_pairs(
@@ -346,135 +332,16 @@ def _candidate_pairs(
     config: MatcherConfig,
     stats: BlockingStats | None = None,
 ) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """The pairs of `blocking_keys`, with every key as a 64-bit code (vectorised.block_code)
-    sorted in numpy instead of strings filed in dictionaries."""
-    n = len(features)
-    records, codes = _blocking_codes(features, config)
-    sources = _source_ids(features)
-    link_only = config.link_type == "link"
-    # The (birth date, word key) rule is for names of one word: the others have better keys.
-    one_word = np.array([all(len(name.words) < 2 for name in f.names) for f in features])
-
-    def allowed(kind: int, i: np.ndarray[Any, Any], j: np.ndarray[Any, Any]) -> Any:
-        mask = None
-        if link_only:
-            mask = sources[i] != sources[j]
-        if kind == vectorised.DATE_WORD:
-            words = one_word[i] | one_word[j]
-            mask = words if mask is None else mask & words
-        return mask
-
-    pairs, keys, skipped_blocks, skipped_records = vectorised.pairs_from_blocks(
-        records, codes, n, config.max_block_size, allowed
+    """The pairs of `blocking_keys`, with every key as a 64-bit code, found per group of
+    records whose names give the same keys (blocking.py)."""
+    return blocking.candidate_pairs(
+        features,
+        link_only=config.link_type == "link",
+        block_on_other=config.block_on_other,
+        block_on_birth_date=config.block_on_birth_date,
+        max_block_size=config.max_block_size,
+        stats=stats,
     )
-    if stats is not None:
-        stats.keys = keys
-        stats.skipped_blocks = skipped_blocks
-        stats.skipped_records = skipped_records
-    return pairs
-
-
-def _source_ids(features: Sequence[RecordFeatures]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    ids: dict[str | None, int] = {}
-    return np.array([ids.setdefault(f.record.source, len(ids)) for f in features], dtype=np.int64)
-
-
-def _blocking_codes(
-    features: Sequence[RecordFeatures], config: MatcherConfig
-) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]]:
-    """(record, code) for every blocking key of every record (blocking_keys, as codes)."""
-    intern: dict[str, int] = {}
-
-    def sid(text: str) -> int:
-        found = intern.get(text)
-        if found is None:
-            found = intern[text] = len(intern)
-        return found
-
-    by_token: dict[int, tuple[list[int], list[int]]] = {}
-    by_name: dict[tuple[str, str | None], tuple[Any, list[int], list[int]]] = {}
-    chunks: list[Any] = []
-    code = vectorised.block_code
-    empty = np.empty(0, dtype=np.int64)
-    for f in features:
-        names = []
-        for name in f.names:
-            found = by_name.get((name.text, name.script))
-            if found is None:
-                found = by_name[(name.text, name.script)] = _name_codes(name, sid, by_token)
-            names.append(found)
-        if len(names) == 1:
-            name_codes, letters, words = names[0]
-        elif names:
-            name_codes = np.unique(np.concatenate([x[0] for x in names]))
-            letters = sorted({x for found in names for x in found[1]})
-            words = sorted({x for found in names for x in found[2]})
-        else:
-            name_codes, letters, words = empty, [], []
-        extra: list[int] = []
-        birth = f.birth
-        if birth is not None and birth.written is not None:
-            days = [birth.written.toordinal()]
-            if birth.swapped is not None:
-                days.append(birth.swapped.toordinal())
-            for day in days:
-                high = code(vectorised.DATE_LETTERS, day)  # block_code(kind, day, x) == high | x
-                extra.extend([high | x for x in letters])
-                high = code(vectorised.DATE_WORD, day)
-                extra.extend([high | x for x in words])
-            if config.block_on_birth_date:
-                extra.append(code(vectorised.BIRTH_DATE, birth.written.toordinal()))
-        other = f.record.other
-        for index, fields in enumerate(config.block_on_other):
-            keys = (fields,) if isinstance(fields, str) else fields
-            values = [normalise_value(other.get(key)) for key in keys]
-            if all(values):
-                extra.append(code(vectorised.OTHER, index, sid("|".join(v or "" for v in values))))
-        chunks.append(name_codes)
-        if extra:
-            chunks.append(np.array(extra, dtype=np.int64))
-        else:
-            chunks.append(empty)
-    lengths = [len(c) for c in chunks]
-    records = np.repeat(np.arange(len(chunks), dtype=np.int64) // 2, lengths)
-    codes = np.concatenate(chunks) if chunks else empty
-    return records, codes
-
-
-def _name_codes(
-    name: NameFeatures, sid: Any, by_token: dict[int, tuple[list[int], list[int]]]
-) -> tuple[Any, list[int], list[int]]:
-    """The codes of _name_blocking_keys: (v| keys, first-letter pairs, word keys)."""
-    tokens = list({word.skeleton: word for word in name.words}.values())
-    own: list[list[int]] = []
-    variants: list[list[int]] = []
-    for token in tokens:
-        found = by_token.get(id(token))  # the features keep every token alive meanwhile
-        if found is None:
-            own_ids = sorted({sid(k) for k in token.all_keys})
-            variant_ids = sorted({sid(x) for x in _deletion_variants(token)} | set(own_ids))
-            found = by_token[id(token)] = (own_ids, variant_ids)
-        own.append(found[0])
-        variants.append(found[1])
-    base = np.int64(vectorised.VARIANT << 58)
-    codes: list[Any] = []
-    letters: set[int] = set()
-    for i, left in enumerate(own):
-        high = base | (np.array(left, dtype=np.int64) << 29)
-        for j, right in enumerate(variants):
-            if i == j:
-                continue
-            codes.append(np.bitwise_or.outer(high, np.array(right, dtype=np.int64)).ravel())
-            if i < j:
-                pair = sorted((tokens[i].skeleton[:1], tokens[j].skeleton[:1]))
-                letters.add(sid(pair[0] + pair[1]))
-    array_codes = (
-        np.concatenate(codes) if len(codes) > 1 else codes[0] if codes else np.empty(0, np.int64)
-    )
-    if len(tokens) > 2 or (len(tokens) == 2 and not set(own[0]).isdisjoint(own[1])):
-        array_codes = np.unique(array_codes)  # the same key from two pairs of words
-    words = sorted({k for ks in own for k in ks})
-    return array_codes, sorted(letters), words
 
 
 # --- Parameter estimation ---------------------------------------------------------------------
@@ -753,69 +620,87 @@ class Matcher:
         if config.workers > 1:
             _parse_names_in_parallel(recs, config.workers)
             lap("names parsed in parallel")
-        features = [record_features(r, other_fields) for r in recs]
-        specs = comparison_specs(other_fields)
-        n = len(features)
-        stats: dict[str, Any] = {"records": n, "seconds": seconds, "cpu_seconds": cpu_seconds}
+        # The candidate pairs take a process of their own (it builds the records' features
+        # again, which is quicker than sending them) while this one prepares everything that
+        # does not need them: the record table, u and the pairs of EM session A.
+        forked = None
+        if config.workers > 1 and len(recs) >= _PARALLEL_BLOCKING:
+            forked = _InFork(_blocked, recs, config)
+        try:
+            features = [record_features(r, other_fields) for r in recs]
+            specs = comparison_specs(other_fields)
+            n = len(features)
+            stats: dict[str, Any] = {"records": n, "seconds": seconds, "cpu_seconds": cpu_seconds}
 
-        key_counts: Counter[str] = Counter()
-        for f in features:
-            key_counts.update(f.name_keys)
-        value_counts = [
-            dict(Counter(value for f in features if (value := f.other[k])))
-            for k in range(len(other_fields))
-        ]
+            key_counts: Counter[str] = Counter()
+            for f in features:
+                key_counts.update(f.name_keys)
+            value_counts = [
+                dict(Counter(value for f in features if (value := f.other[k])))
+                for k in range(len(other_fields))
+            ]
+            lap("record features")
+            table = vectorised.RecordTable(features)
+            lap("record table")
 
-        blocking = BlockingStats()
-        pairs = _candidate_pairs(features, config, blocking)
+            params = ModelParameters(
+                specs=specs,
+                m=[_initial_m(len(s.levels)) for s in specs],
+                u=[],
+                prior=1e-4,
+                key_counts=dict(key_counts),
+                value_counts=value_counts,
+                records=n,
+            )
+            rng = random.Random(config.seed)  # noqa: S311 - sampling, not secrets
+            params.u = _estimate_u(table, features, specs, config, rng)
+            lap("u from random pairs")
+            # EM session A: pairs with the same exact birth date.
+            session_a = _compare_all(table, features, _same_date_pairs(features, config, rng))
+            lap("EM session A pairs")
+
+            if forked is not None:
+                pairs, blocking_stats = forked.result()
+                lap("blocking (waited for)")
+            else:
+                pairs, blocking_stats = _blocked(recs, config, features)
+                lap("blocking")
+        finally:
+            if forked is not None:
+                forked.close()
         stats["candidate_pairs"] = len(pairs)
-        stats["blocking"] = vars(blocking)
-        lap("record features and blocking")
-        table = vectorised.RecordTable(features)
-        lap("record table")
-
-        params = ModelParameters(
-            specs=specs,
-            m=[_initial_m(len(s.levels)) for s in specs],
-            u=[],
-            prior=1e-4,
-            key_counts=dict(key_counts),
-            value_counts=value_counts,
-            records=n,
-        )
-        rng = random.Random(config.seed)  # noqa: S311 - sampling, not secrets
-        params.u = _estimate_u(table, features, specs, config, rng)
-        lap("u from random pairs")
+        stats["blocking"] = vars(blocking_stats)
 
         # Compare every candidate pair once; EM session B and the scores reuse the vectors.
-        compared = _compare_all(table, features, pairs, params)
+        compared = _compare_all(table, features, pairs, params, config.workers)
         lap("comparing candidate pairs")
-        self._fit_m(table, features, specs, params, compared, config, rng, stats)
+        self._fit_m(features, params, session_a.counts(), compared, config, rng, stats)
         model = Model(config, params, other_fields)
         lap("m by EM")
 
-        kept = _score(model, compared, pairs, ids, config.keep_probability)
-        clusters = cluster(ids, kept, config.threshold)
+        rank = _id_ranks(ids)
+        kept, left, right, probability = _score(
+            model, compared, pairs, ids, rank, config.keep_probability
+        )
+        above = probability >= config.threshold
+        clusters = _components(ids, left[above], right[above], rank)
         lap("scoring and clustering")
         return LinkResult(model, kept, clusters, len(pairs), stats)
 
     def _fit_m(
         self,
-        table: vectorised.RecordTable,
         features: Sequence[RecordFeatures],
-        specs: Sequence[ComparisonSpec],
         params: ModelParameters,
+        session_a: Counter[Vector],
         compared: _Compared,
         config: MatcherConfig,
         rng: random.Random,
         stats: dict[str, Any],
     ) -> None:
-        n_comparisons = len(specs)
+        n_comparisons = len(params.specs)
         m_estimates: list[list[list[float]]] = [[] for _ in range(n_comparisons)]
 
-        # Session A: pairs with the same exact birth date estimate everything else.
-        date_pairs = _same_date_pairs(features, config, rng)
-        session_a = _compare_all(table, features, date_pairs).counts()
+        # Session A (session_a: pairs with the same exact birth date) estimates everything else.
         active_a = [k for k in range(n_comparisons) if k != BIRTH]
         session_b: Counter[Vector] = Counter()
         pattern_counts = compared.pattern_counts()
@@ -883,7 +768,60 @@ class Matcher:
         stats["expected_matching_pairs"] = expected_matches
 
 
-_PARALLEL_NAMES = 20_000  # below this, forking costs more than it saves
+_PARALLEL_NAMES = 5_000  # below this, forking costs more than it saves
+_PARALLEL_BLOCKING = 5_000  # records
+
+
+def _blocked(
+    records: Sequence[Record],
+    config: MatcherConfig,
+    features: Sequence[RecordFeatures] | None = None,
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], BlockingStats]:
+    """The candidate pairs of the records, and the blocking's statistics. Blocking reads no
+    compared other field, so features built here (in a forked process) leave them out."""
+    if features is None:
+        features = [record_features(r) for r in records]
+    stats = BlockingStats()
+    return _candidate_pairs(features, config, stats), stats
+
+
+class _InFork:
+    """A function run in a forked process, which sees this process's memory as it was; its
+    result comes back in one pickle. Exceptions are raised again in `result`."""
+
+    def __init__(self, function: Any, *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(send, function, args))
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            ok, value = False, RuntimeError("the forked process ended without a result")
+        self._receive.close()
+        self._process.join()
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the process if its result was never taken."""
+        if not self._receive.closed:
+            self._receive.close()
+            self._process.terminate()
+            self._process.join()
+
+
+def _send_result(send: Any, function: Any, args: tuple[Any, ...]) -> None:
+    try:
+        result = (True, function(*args))
+    except BaseException as error:
+        result = (False, error)
+    send.send(result)
+    send.close()
 
 
 def _parse_names_in_parallel(records: Sequence[Record], workers: int) -> None:
@@ -896,8 +834,9 @@ def _parse_names_in_parallel(records: Sequence[Record], workers: int) -> None:
     )
     if len(todo) < _PARALLEL_NAMES:
         return
-    size = -(-len(todo) // workers)
-    chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
+    # Every workers-th name: halves of the sorted list would give one process the Latin names
+    # and the other the Cyrillic ones, which do not take the same time to parse.
+    chunks = [todo[start::workers] for start in range(min(workers, len(todo)))]
     # This process parses the first chunk itself while the forked ones parse the others: one
     # process fewer to start, and a chunk that is neither pickled nor unpickled.
     with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
@@ -1020,12 +959,40 @@ def _compare_all(
     features: Sequence[RecordFeatures],
     pairs: Sequence[int] | np.ndarray[Any, np.dtype[np.int64]],
     params: ModelParameters | None = None,
+    workers: int = 1,
 ) -> _Compared:
     """Comparison vectors of pairs (i * n + j), computed on arrays (vectorised.RecordTable);
-    with term frequencies when `params` carries the counts. Pairs with a record of several
-    written names go through comparison_vector, the reference for one pair."""
-    n = len(features)
+    with term frequencies when `params` carries the counts. With `workers` > 1 and many pairs,
+    a forked process compares the first half of them meanwhile."""
     codes = np.asarray(pairs, dtype=np.int64)
+    if workers < 2 or len(codes) < _PARALLEL_PAIRS:
+        return _distinct_vectors(*_compare_rows(table, features, codes, params))
+    half = len(codes) // 2
+    forked = _InFork(_compare_rows, table, features, codes[:half], params)
+    try:
+        matrix, frequencies = _compare_rows(table, features, codes[half:], params)
+        first_matrix, first_frequencies = forked.result()
+    finally:
+        forked.close()
+    return _distinct_vectors(
+        np.concatenate((first_matrix, matrix)),
+        {k: np.concatenate((first_frequencies[k], v)) for k, v in frequencies.items()},
+    )
+
+
+_PARALLEL_PAIRS = 200_000  # below this, forking costs more than it saves
+
+
+def _compare_rows(
+    table: vectorised.RecordTable,
+    features: Sequence[RecordFeatures],
+    codes: np.ndarray[Any, np.dtype[np.int64]],
+    params: ModelParameters | None,
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, np.ndarray[Any, np.dtype[np.int64]]]]:
+    """The levels of each pair (a row per pair), and the term frequencies by comparison. Pairs
+    with a record of several written names go through comparison_vector, the reference for
+    one pair."""
+    n = len(features)
     i, j = codes // max(n, 1), codes % max(n, 1)
     surname, given, patronymic, swapped = table.name_levels(i, j)
     columns = [
@@ -1061,10 +1028,17 @@ def _compare_all(
         else:
             vector, _ = comparison_vector(a, b)
         matrix[at] = vector
+    return matrix, frequencies
+
+
+def _distinct_vectors(
+    matrix: np.ndarray[Any, np.dtype[np.int64]],
+    frequencies: dict[int, np.ndarray[Any, np.dtype[np.int64]]],
+) -> _Compared:
     # One integer per vector (levels + 1 in base 8) to find the distinct vectors.
     width = matrix.shape[1]
     weights = np.int64(8) ** np.arange(width, dtype=np.int64)
-    vector_codes = (matrix + 1) @ weights if width else np.zeros(len(codes), np.int64)
+    vector_codes = (matrix + 1) @ weights if width else np.zeros(len(matrix), np.int64)
     distinct, inverse = np.unique(vector_codes, return_inverse=True)
     patterns = [tuple(int(x) for x in (c // weights) % 8 - 1) for c in distinct]
     return _Compared(patterns, inverse.ravel().astype(np.int64), frequencies)
@@ -1075,10 +1049,12 @@ def _score(
     compared: _Compared,
     pairs: np.ndarray[Any, np.dtype[np.int64]],
     ids: Sequence[str],
+    rank: np.ndarray[Any, np.dtype[np.int64]],
     keep_probability: float,
-) -> list[ScoredPair]:
+) -> tuple[list[ScoredPair], Any, Any, Any]:
     """Match weights and probabilities of the compared pairs, on arrays; the pairs kept
-    (probability >= keep_probability), best first (then by ids)."""
+    (probability >= keep_probability), best first (then by ids), and the records and
+    probabilities of the kept pairs in that order as arrays."""
     p = model.parameters
     n = len(ids)
     weights = np.array(_pattern_weights(model, compared.patterns) or [0.0], dtype=np.float64)
@@ -1104,19 +1080,15 @@ def _score(
     probability = np.where(weight > 60, 1.0, odds / (1.0 + odds))
     at = np.flatnonzero(probability >= keep_probability)
     i, j = pairs[at] // max(n, 1), pairs[at] % max(n, 1)
-    rank = np.empty(n, dtype=np.int64)
-    rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
     order = np.lexsort((rank[j], rank[i], -weight[at]))
-    return [
+    i, j, probability = i[order], j[order], probability[at][order]
+    kept = [
         ScoredPair(ids[a], ids[b], w, q)
         for a, b, w, q in zip(
-            i[order].tolist(),
-            j[order].tolist(),
-            weight[at][order].tolist(),
-            probability[at][order].tolist(),
-            strict=True,
+            i.tolist(), j.tolist(), weight[at][order].tolist(), probability.tolist(), strict=True
         )
     ]
+    return kept, i, j, probability
 
 
 def _pattern_weights(model: Model, patterns: Sequence[Vector]) -> list[float]:
@@ -1128,23 +1100,50 @@ def _pattern_weights(model: Model, patterns: Sequence[Vector]) -> list[float]:
 
 
 def cluster(ids: Sequence[str], pairs: Iterable[ScoredPair], threshold: float) -> list[list[str]]:
-    """Union-find over the pairs at or above the threshold; every id in exactly one cluster."""
-    parent = {record_id: record_id for record_id in ids}
+    """The connected components of the pairs at or above the threshold; every id in exactly one
+    cluster, ids sorted, clusters by their first id."""
+    index = {record_id: k for k, record_id in enumerate(ids)}
+    above = [(index[p.left], index[p.right]) for p in pairs if p.probability >= threshold]
+    left = np.array([a for a, _ in above], dtype=np.int64)
+    right = np.array([b for _, b in above], dtype=np.int64)
+    return _components(ids, left, right, _id_ranks(ids))
 
-    def find(x: str) -> str:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
 
-    for pair in pairs:
-        if pair.probability >= threshold:
-            a, b = find(pair.left), find(pair.right)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for record_id in ids:
-        groups[find(record_id)].append(record_id)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+def _id_ranks(ids: Sequence[str]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Each record's place among the ids sorted."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    return rank
+
+
+def _components(
+    ids: Sequence[str],
+    left: np.ndarray[Any, np.dtype[np.int64]],
+    right: np.ndarray[Any, np.dtype[np.int64]],
+    rank: np.ndarray[Any, np.dtype[np.int64]],
+) -> list[list[str]]:
+    """Clusters of records joined by the pairs (left[k], right[k]), as cluster() gives them:
+    every record takes the smallest label among its pairs' until nothing changes, each label
+    following its own label meanwhile."""
+    n = len(ids)
+    if not n:
+        return []
+    label = np.arange(n, dtype=np.int64)
+    while len(left):
+        low = np.minimum(label[left], label[right])
+        new = label.copy()
+        np.minimum.at(new, left, low)
+        np.minimum.at(new, right, low)
+        while not np.array_equal(jumped := new[new], new):
+            new = jumped
+        if np.array_equal(new, label):
+            break
+        label = new
+    first = np.full(n, n, dtype=np.int64)
+    np.minimum.at(first, label, rank)  # the place of each cluster's first id
+    key = first[label]
+    order = np.lexsort((rank, key))
+    bounds = np.flatnonzero(np.diff(key[order])) + 1
+    ordered = [ids[x] for x in order.tolist()]
+    edges = [0, *bounds.tolist(), n]
+    return [ordered[a:b] for a, b in itertools.pairwise(edges)]

@@ -408,6 +408,45 @@ def test_clusters_are_the_connected_pairs_above_the_threshold() -> None:
     assert cluster(["a", "b", "c", "d", "e"], pairs, 0.9) == [["a", "b", "c"], ["d"], ["e"]]
 
 
+def _union_find_clusters(
+    ids: list[str], pairs: list[ScoredPair], threshold: float
+) -> list[list[str]]:
+    parent = {x: x for x in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for pair in pairs:
+        if pair.probability >= threshold:
+            a, b = find(pair.left), find(pair.right)
+            parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for x in ids:
+        groups.setdefault(find(x), []).append(x)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+@given(
+    st.integers(min_value=1, max_value=40).flatmap(
+        lambda n: st.tuples(
+            st.permutations([f"r{k:02d}" for k in range(n)]),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.floats(0, 1)),
+                max_size=60,
+            ),
+        )
+    )
+)
+def test_clusters_are_those_of_union_find(
+    case: tuple[list[str], list[tuple[int, int, float]]],
+) -> None:
+    ids, edges = case
+    pairs = [ScoredPair(ids[a], ids[b], 0.0, p) for a, b, p in edges if a != b]
+    assert cluster(ids, pairs, 0.5) == _union_find_clusters(ids, pairs, 0.5)
+
+
 def test_expectation_maximisation_recovers_a_known_mixture() -> None:
     # Two binary comparisons; matches agree 90% and 80% of the time, non-matches 10% and 5%.
     m_true, u_true, share = ((0.9, 0.1), (0.8, 0.2)), ((0.1, 0.9), (0.05, 0.95)), 0.3

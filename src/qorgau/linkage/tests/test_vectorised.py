@@ -13,9 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qorgau.linkage import vectorised
+from qorgau.linkage import features as features_module
+from qorgau.linkage import matcher, vectorised
 from qorgau.linkage.features import RecordFeatures, as_record, record_features
 from qorgau.linkage.matcher import (
+    BlockingStats,
+    Matcher,
     MatcherConfig,
     ModelParameters,
     _compare_all,
@@ -137,6 +140,60 @@ def test_comparisons_on_arrays_equal_the_reference_for_every_pair() -> None:
 _TEXT = st.text(alphabet="aeiokrstnzhжакнсәұ", max_size=9)
 
 
+def _repeated_records() -> list[RecordFeatures]:
+    """Names written the same way several times (records in one blocking group), in several
+    sources and with several names, so that the groups' weights decide the skipped blocks."""
+    rng = random.Random(5)
+    base = _mixed_records()
+    out = []
+    for index, f in enumerate(base[:60]):
+        for copy in range(rng.choice((1, 1, 2, 3, 5))):
+            r = f.record
+            names = [(n.text, n.script) for n in r.names]
+            if copy == 2 and names:
+                names.append(("Kairat Zhumabayev", "Latn"))
+            out.append(
+                as_record(
+                    {
+                        "id": f"{r.id}-{index}-{copy}",
+                        "names": names,
+                        "birth_date": r.birth_date if copy != 1 else None,
+                        "source": rng.choice(("police", "social")),
+                    }
+                )
+            )
+    return [record_features(r) for r in out]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        MatcherConfig(),
+        MatcherConfig(link_type="link"),
+        MatcherConfig(max_block_size=2),
+        MatcherConfig(max_block_size=4, link_type="link", block_on_birth_date=True),
+    ],
+)
+def test_blocking_by_groups_of_records_with_the_same_names_finds_the_key_strings_pairs(
+    config: MatcherConfig,
+) -> None:
+    features = _repeated_records()
+    assert len({f.names for f in features}) < len(features) * 0.7  # groups of several records
+    stats = BlockingStats()
+    pairs = candidate_pairs(features, config, (), stats)
+    assert pairs == _reference_pairs(features, config)
+    keys: defaultdict[str, int] = defaultdict(int)
+    for f in features:
+        for key in blocking_keys(f, config.block_on_other, config.block_on_birth_date):
+            keys[key] += 1
+    too_big = [size for size in keys.values() if size > config.max_block_size]
+    assert (stats.keys, stats.skipped_blocks, stats.skipped_records) == (
+        len(keys),
+        len(too_big),
+        sum(too_big),
+    )
+
+
 @given(st.lists(st.tuples(_TEXT, _TEXT), max_size=30))
 def test_many_at_once_equals_one_at_a_time(pairs: list[tuple[str, str]]) -> None:
     left = [a for a, _ in pairs]
@@ -181,3 +238,35 @@ def test_birth_levels_cover_swaps_placeholders_estimates_and_missing() -> None:
 
     for index in range(len(i)):
         assert levels[index] == birth_level(features[i[index]].birth, features[j[index]].birth)
+
+
+def test_the_forked_stages_give_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = population(children=80, seed=9)
+    one = Matcher(MatcherConfig()).link(records)
+    # Fork at any size: names parsed in two processes, candidate pairs found in a forked one
+    # while this one prepares, and the candidate pairs compared half and half.
+    monkeypatch.setattr(matcher, "_PARALLEL_NAMES", 1)
+    monkeypatch.setattr(matcher, "_PARALLEL_BLOCKING", 1)
+    monkeypatch.setattr(matcher, "_PARALLEL_PAIRS", 1)
+    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
+    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
+    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
+    two = Matcher(MatcherConfig(workers=2)).link(records)
+    assert {"names parsed in parallel", "blocking (waited for)"} <= two.stats["seconds"].keys()
+    assert len(fresh) == len({name.text for r in records for name in r.names})
+    assert two.pairs_scored == one.pairs_scored
+    assert two.pairs == one.pairs
+    assert two.clusters == one.clusters
+    assert two.model.parameters.to_dict() == one.model.parameters.to_dict()
+
+
+def _fails(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_a_forked_function_returns_its_result_or_raises_its_error() -> None:
+    assert matcher._InFork(divmod, 17, 5).result() == (3, 2)
+    with pytest.raises(ValueError, match="no such record"):
+        matcher._InFork(_fails, "no such record").result()
+    unused = matcher._InFork(divmod, 1, 1)
+    unused.close()  # stopped without taking its result
