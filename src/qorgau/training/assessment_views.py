@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from qorgau.accounts.permissions import can
-from qorgau.training import assessment_selectors, assessments, selectors, stats
-from qorgau.training.forms import CheckinForm
+from qorgau.training import assessment_selectors, assessments, identify, selectors, stats
+from qorgau.training.forms import PersonalCodeForm
 from qorgau.training.models import Assessment, Attempt, Question
 from qorgau.training.views import _attach, _me, _qr_svg, _say
 
@@ -119,11 +119,16 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, f"{PUBLIC}/identify.html", {"expired": True}, status=410)
     except assessments.AssessmentLinkInvalid as error:
         raise Http404 from error
-    form = CheckinForm(request.POST or None)
+    form = PersonalCodeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            attempt = assessments.attempt_start(
-                token=token, identifier=form.cleaned_data["identifier"]
+            attempt = identify.with_code_throttle(
+                request,
+                page=f"test:{test.pk}",
+                attempt=lambda: assessments.attempt_start(
+                    token=token, identifier=form.cleaned_data["identifier"]
+                ),
             )
         except assessments.AssessmentLinkExpired:
             return render(request, f"{PUBLIC}/identify.html", {"expired": True}, status=410)
@@ -131,6 +136,9 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, f"{PUBLIC}/identify.html", {"test": test, "closed": True}, status=409
             )
+        except identify.TooManyWrongCodes as error:
+            form.add_error("identifier", error.message)
+            status = 429
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -139,6 +147,7 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         request,
         f"{PUBLIC}/identify.html",
         {"test": test, "event": test.event, "form": form, "closed": not test.is_open},
+        status=status,
     )
 
 
