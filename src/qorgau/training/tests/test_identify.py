@@ -197,3 +197,24 @@ def test_the_throttle_message_is_translated(client: Client, person, checkin_url)
         page = client.post(checkin_url, {"identifier": CODE}, HTTP_ACCEPT_LANGUAGE=language)
         assert page.status_code == 429
         assert word in page.content.decode().lower()
+
+
+def test_wrong_codes_are_counted_in_the_cache_every_worker_shares(client: Client, checkin_url):
+    from django.core.cache.backends.db import DatabaseCache
+
+    for guess in range(3):
+        client.post(checkin_url, {"identifier": f"AAAA{guess:04d}"})
+
+    # Another gunicorn worker has its own cache object; it reads the same table.
+    other_worker = DatabaseCache("qorgau_cache", {})
+    keys = [key for key in _cache_keys() if "wrong-codes:checkin:" in key]
+    assert len(keys) == 1
+    assert other_worker.get(keys[0].split(":", 2)[2]) == 3
+
+
+def _cache_keys() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM qorgau_cache")
+        return [row[0] for row in cursor.fetchall()]

@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "3")))
 
     def handle(self, *args: Any, bind: str, workers: int, **options: Any) -> None:
+        if workers > 1 and "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+            # Rate limits would count per process (ADR 0020).
+            self.stderr.write(
+                "QORGAU_CACHE=memory with several workers: each keeps its own counters. "
+                "Use QORGAU_CACHE=database (the default) in production."
+            )
         if not settings.WHITENOISE_USE_FINDERS:
             call_command("collectstatic", interactive=False, verbosity=0)
         command = [
