@@ -43,3 +43,23 @@ def test_migrate_creates_the_cache_table():
     shared = caches["default"]
     shared.set("qorgau:test", 3, 60)
     assert shared.get("qorgau:test") == 3
+
+
+@pytest.mark.parametrize(("backend", "warned"), [("memory", True), ("database", False)])
+def test_serve_warns_when_several_workers_would_count_apart(settings, monkeypatch, backend, warned):
+    from io import StringIO
+
+    from qorgau.config.settings import _CACHE_BACKENDS
+
+    settings.CACHES = {**settings.CACHES, "default": _CACHE_BACKENDS[backend]}
+    settings.WHITENOISE_USE_FINDERS = True  # no collectstatic
+
+    def no_exec(*args):
+        raise SystemExit(0)
+
+    monkeypatch.setattr(os, "execv", no_exec)
+    errors = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("serve", workers=3, stdout=StringIO(), stderr=errors)
+
+    assert ("QORGAU_CACHE=memory" in errors.getvalue()) is warned
