@@ -59,6 +59,7 @@ def _take_the_test(phone: Any, url: str, code: str, screenshot: Any, name: str) 
     phone.goto(url)
     expect(phone.locator("html")).to_have_attribute("lang", "kk")
     phone.locator("#id_identifier").fill(code)
+    screenshot(phone, f"{name}-identify")
     phone.locator("#test-identify button[type=submit]").click()
     questions = phone.locator("fieldset.question")
     expect(questions.first).to_be_visible()
@@ -222,6 +223,8 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     expect(phone.locator("#checkin")).to_contain_text(
         "Осы іс-шараға осы жеке кодпен бекітілген тіркеу табылмады"
     )
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "checkin-email-refused-kk-360px")
     # Scanning again with the code records nothing new.
     phone.locator("#id_identifier").fill(code)
     phone.locator("form button[type=submit].primary").click()
@@ -236,6 +239,9 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     page.get_by_role("button", name="Make forms A and B from the question bank").click()
     pre_url = _switch_test(page, tests_url, "pre")
     assert "/t/q/" in pre_url
+    page.goto(pre_url)
+    expect(page.locator("label[for=id_identifier]")).to_have_text("Your personal code")
+    screenshot(page, "pre-test-identify-desktop")
     _take_the_test(phone, pre_url, code, screenshot, "pre-test-kk-360px")
     _switch_test(page, tests_url, "pre")  # closed
     post_url = _switch_test(page, tests_url, "post")
