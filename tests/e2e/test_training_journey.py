@@ -1,7 +1,8 @@
 """Browser journey of issue 5's "done when": an organiser creates a programme with a target and a
 seminar held in three cities; a participant registers on a 360 px phone in Kazakh, is approved,
-checks in with the QR link, takes the pre- and post-test, and downloads a certificate; the
-public page verifies it; the programme report counts them (page, PDF and Excel file).
+checks in with the QR link and their personal code (the e-mail address alone is refused), takes
+the pre- and post-test, and downloads a certificate; the public page verifies it; the programme
+report counts them (page, PDF and Excel file).
 
 Debian's chromium, headless, drives the live server (see the fixtures in conftest.py).
 """
@@ -58,6 +59,7 @@ def _take_the_test(phone: Any, url: str, code: str, screenshot: Any, name: str) 
     phone.goto(url)
     expect(phone.locator("html")).to_have_attribute("lang", "kk")
     phone.locator("#id_identifier").fill(code)
+    screenshot(phone, f"{name}-identify")
     phone.locator("#test-identify button[type=submit]").click()
     questions = phone.locator("fieldset.question")
     expect(questions.first).to_be_visible()
@@ -213,11 +215,21 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     screenshot(phone, "checked-in-kk-360px")
     assert Attendance.objects.filter(registration=registration, method="qr").count() == 1
 
-    # Scanning again records nothing new.
+    # The e-mail address alone is not enough: anyone may know it.
     phone.goto(checkin_url)
     phone.locator("#id_identifier").fill("aigerim@example.org")
     phone.locator("form button[type=submit].primary").click()
+    expect(phone.locator("#checkin form")).to_be_visible()
+    expect(phone.locator("#checkin")).to_contain_text(
+        "Осы іс-шараға осы жеке кодпен бекітілген тіркеу табылмады"
+    )
+    _no_sideways_scrolling(phone)
+    screenshot(phone, "checkin-email-refused-kk-360px")
+    # Scanning again with the code records nothing new.
+    phone.locator("#id_identifier").fill(code)
+    phone.locator("form button[type=submit].primary").click()
     expect(phone.locator("#checkin h1")).to_be_visible()
+    expect(phone.locator("#checkin form")).to_have_count(0)
     assert Attendance.objects.filter(registration=registration).count() == 1
     assert Region.objects.filter(key="KZ-55").exists()
 
@@ -227,10 +239,13 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     page.get_by_role("button", name="Make forms A and B from the question bank").click()
     pre_url = _switch_test(page, tests_url, "pre")
     assert "/t/q/" in pre_url
+    page.goto(pre_url)
+    expect(page.locator("label[for=id_identifier]")).to_have_text("Your personal code")
+    screenshot(page, "pre-test-identify-desktop")
     _take_the_test(phone, pre_url, code, screenshot, "pre-test-kk-360px")
     _switch_test(page, tests_url, "pre")  # closed
     post_url = _switch_test(page, tests_url, "post")
-    _take_the_test(phone, post_url, "aigerim@example.org", screenshot, "post-test-kk-360px")
+    _take_the_test(phone, post_url, code.replace("-", " "), screenshot, "post-test-kk-360px")
     phases = set(
         Attempt.objects.filter(registration=registration, submitted_at__isnull=False).values_list(
             "assessment__phase", flat=True

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -92,12 +92,17 @@ def _key_counts(workspace: Workspace, keys: list[str]) -> dict[str, int]:
 
 def register_size(workspace: Workspace) -> int:
     """Children in the workspace, for term frequencies; counted at most every ten minutes (an
-    estimate is all a frequency needs, and counting 200,000 rows costs more than the lookup)."""
+    estimate is all a frequency needs, and counting 200,000 rows costs more than the lookup).
+
+    In the per-process "local" cache, not the shared one (ADR 0020): each worker counts at
+    most every ten minutes, and a lookup reads no cache row from the database.
+    """
     key = f"qorgau:cases:register-size:{workspace.pk}"
-    size = cache.get(key)
+    local = caches["local"]
+    size = local.get(key)
     if size is None:
         size = Child.objects.in_workspace(workspace).count()
-        cache.set(key, size, REGISTER_SIZE_SECONDS)
+        local.set(key, size, REGISTER_SIZE_SECONDS)
     return int(size)
 
 

@@ -279,6 +279,16 @@ def _notify_guardianship(*, case: Case) -> list[CaseNotification]:
     return notices
 
 
+def _case_with_key(workspace: Workspace, idempotency_key: uuid.UUID) -> Case | None:
+    return Case.objects.in_workspace(workspace).filter(idempotency_key=idempotency_key).first()
+
+
+def _repeated_case(existing: Case, actor: User) -> Case:
+    if existing.opened_by_id != actor.pk:
+        raise PermissionDenied(_("This case belongs to someone else."))
+    return existing
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -291,11 +301,9 @@ def case_open(
     identification: Identification | None = None,
 ) -> Case:
     """Open a case for a registered child; the same key again returns the same case."""
-    existing = Case.objects.in_workspace(workspace).filter(idempotency_key=idempotency_key).first()
+    existing = _case_with_key(workspace, idempotency_key)
     if existing is not None:
-        if existing.opened_by_id != actor.pk:
-            raise PermissionDenied(_("This case belongs to someone else."))
-        return existing
+        return _repeated_case(existing, actor)
     if not can(actor, "case.open", organisation):
         raise PermissionDenied(_("You may not open cases for this organisation."))
     if child.workspace_id != workspace.pk or child.organisation_id != organisation.pk:
@@ -303,8 +311,6 @@ def case_open(
     manager = manager or actor
     if not can(manager, "case.edit", Case(organisation=organisation)):
         raise ValidationError({"manager": _("The case manager must work on cases here.")})
-    if Case.objects.across_workspaces().filter(idempotency_key=idempotency_key).exists():
-        raise PermissionDenied(_("This case belongs to someone else."))
     case = Case(
         workspace=workspace,
         idempotency_key=idempotency_key,
@@ -317,9 +323,15 @@ def case_open(
         opened_by=actor,
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a racing double submit may take the key
             case.save()
-    except IntegrityError as error:  # the same key, or identification, by a concurrent request
+    except IntegrityError as error:
+        existing = _case_with_key(workspace, idempotency_key)
+        if existing is not None:  # the same key saved by a concurrent request: that one wins
+            return _repeated_case(existing, actor)
+        if Case.objects.across_workspaces().filter(idempotency_key=idempotency_key).exists():
+            raise PermissionDenied(_("This case belongs to someone else.")) from error
+        # The same identification, opened by a concurrent request with another key.
         raise ValidationError(
             _("This case is being opened already. Reload the page."), code="duplicate"
         ) from error

@@ -221,6 +221,29 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Qorgau <no-reply@qorgau.local>")
 
+# --- Cache ------------------------------------------------------------------------------------
+# The default cache holds the rate-limit counters (wrong personal codes on the public test,
+# check-in and survey pages), so every worker process must see the same one: a table in the
+# database by default (no extra service; `qorgau migrate` creates it). "memory" keeps it in
+# each process: only for a single process. The "local" cache is per process on purpose: it
+# holds estimates that need not be shared (the register size of the duplicate lookup). ADR 0020.
+_CACHE_BACKENDS = {
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qorgau_cache",
+        # Culling deletes a third of the rows when full: keep it far above the live counters.
+        "OPTIONS": {"MAX_ENTRIES": env_int("QORGAU_CACHE_MAX_ENTRIES", 100_000)},
+    },
+    "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qorgau"},
+}
+QORGAU_CACHE = env_str("QORGAU_CACHE", "database")
+if QORGAU_CACHE not in _CACHE_BACKENDS:
+    raise ValueError(f"QORGAU_CACHE must be one of {sorted(_CACHE_BACKENDS)}, got {QORGAU_CACHE!r}")
+CACHES = {
+    "default": _CACHE_BACKENDS[QORGAU_CACHE],
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
+
 # --- Background work ----------------------------------------------------------------------
 # The demo runs tasks at once (no worker to start); production queues them for `qorgau worker`.
 TASKS = {

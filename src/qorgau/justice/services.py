@@ -58,6 +58,20 @@ def _replay(model: type[Model], workspace: Workspace, key: uuid.UUID | None, act
     return existing
 
 
+def _saved_once(row: Any, workspace: Workspace, key: uuid.UUID | None, actor: User) -> Any:
+    """Save a new row in a savepoint. If a racing double submit saved the same key first, that
+    row (the IntegrityError is not a 500); None when this row was saved."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        replayed = _replay(type(row), workspace, key, actor)
+        if replayed is None:
+            raise
+        return replayed
+    return None
+
+
 # --- proceedings --------------------------------------------------------------------------
 @dataclass
 class ProceedingInput:
@@ -256,7 +270,7 @@ def decision_record(
         errors["decided_on"] = _("A decision cannot come before the proceeding was registered.")
     if errors:
         raise ValidationError(errors)
-    decision = Decision.objects.create(
+    decision = Decision(
         workspace=proceeding.workspace,
         idempotency_key=idempotency_key,
         proceeding=proceeding,
@@ -265,6 +279,9 @@ def decision_record(
         summary=summary.strip(),
         recorded_by=actor,
     )
+    replayed = _saved_once(decision, proceeding.workspace, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
     record(
         actor=actor,
         action="proceeding.decision",
@@ -401,7 +418,9 @@ def interview_record(
         recorded_by=actor,
     )
     interview.validate(exclude=["workspace", "proceeding", "recorded_by"])
-    interview.save()
+    replayed = _saved_once(interview, proceeding.workspace, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
     record(
         actor=actor,
         action="interview.record",
@@ -540,7 +559,9 @@ def claim_create(
     )
     _apply_claim(claim, data)
     claim.validate(exclude=["workspace", "proceeding", "recorded_by"])
-    claim.save()
+    replayed = _saved_once(claim, proceeding.workspace, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
     record(
         actor=actor,
         action="claim.create",

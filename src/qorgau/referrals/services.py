@@ -41,6 +41,20 @@ def provider_offers(*, provider: Organisation, service_type: ServiceType) -> boo
     ).exists()
 
 
+def _referral_with_key(case: Case, idempotency_key: uuid.UUID) -> Referral | None:
+    return (
+        Referral.objects.in_workspace(case.workspace)
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+
+
+def _repeated_referral(existing: Referral, case: Case, actor: User) -> Referral:
+    if existing.case_id != case.pk or existing.sent_by_id != actor.pk:
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return existing
+
+
 @transaction.atomic
 def referral_send(
     *,
@@ -52,15 +66,9 @@ def referral_send(
     idempotency_key: uuid.UUID,
     urgent_reason: str = "",
 ) -> Referral:
-    existing = (
-        Referral.objects.in_workspace(case.workspace)
-        .filter(idempotency_key=idempotency_key)
-        .first()
-    )
+    existing = _referral_with_key(case, idempotency_key)
     if existing is not None:
-        if existing.case_id != case.pk or existing.sent_by_id != actor.pk:
-            raise ValidationError(_("This form was already used. Reload the page and try again."))
-        return existing
+        return _repeated_referral(existing, case, actor)
     if not can(actor, "referral.send", case):
         raise PermissionDenied(_("You may not refer this child."))
     errors: dict[str, str] = {}
@@ -102,11 +110,14 @@ def referral_send(
         exclude=["workspace", "case", "sender_organisation", "sent_by", "provider", "service_type"]
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a racing double submit may take the key
             referral.save()
     except IntegrityError:
-        # The same key saved by a concurrent request: that one wins.
-        return Referral.objects.in_workspace(case.workspace).get(idempotency_key=idempotency_key)
+        # The same key saved by a concurrent request: that one wins, if it is this person's.
+        existing = _referral_with_key(case, idempotency_key)
+        if existing is None:
+            raise
+        return _repeated_referral(existing, case, actor)
     ReferralEvent.objects.create(
         workspace=case.workspace, referral=referral, to_status=Status.SENT, actor=actor
     )

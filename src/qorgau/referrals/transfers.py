@@ -43,6 +43,28 @@ def _tell(transfer: Transfer, organisation_id: int, kind: str) -> None:
         )
 
 
+def _transfer_with_key(case: Case, idempotency_key: uuid.UUID) -> Transfer | None:
+    return (
+        Transfer.objects.in_workspace(case.workspace)
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+
+
+def _waiting_transfer(case: Case) -> Transfer | None:
+    return (
+        Transfer.objects.in_workspace(case.workspace)
+        .filter(case=case, status=Transfer.Status.REQUESTED)
+        .first()
+    )
+
+
+def _repeated_transfer(existing: Transfer, case: Case, actor: User) -> Transfer:
+    if existing.case_id != case.pk or existing.requested_by_id != actor.pk:
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return existing
+
+
 @transaction.atomic
 def transfer_request(
     *,
@@ -54,15 +76,9 @@ def transfer_request(
     idempotency_key: uuid.UUID,
 ) -> Transfer:
     """Offer the case to another organisation; the same key again returns the same request."""
-    existing = (
-        Transfer.objects.in_workspace(case.workspace)
-        .filter(idempotency_key=idempotency_key)
-        .first()
-    )
+    existing = _transfer_with_key(case, idempotency_key)
     if existing is not None:
-        if existing.case_id != case.pk or existing.requested_by_id != actor.pk:
-            raise ValidationError(_("This form was already used. Reload the page and try again."))
-        return existing
+        return _repeated_transfer(existing, case, actor)
     if not can(actor, "transfer.request", case):
         raise PermissionDenied(_("You may not transfer this case."))
     errors: dict[str, str] = {}
@@ -81,11 +97,7 @@ def transfer_request(
         errors["to_organisation"] = _(
             "This organisation has no case manager or supervisor to take the case."
         )
-    if (
-        Transfer.objects.in_workspace(case.workspace)
-        .filter(case=case, status=Transfer.Status.REQUESTED)
-        .exists()
-    ):
+    if _waiting_transfer(case):
         errors["__all__"] = _("A transfer of this case is waiting for an answer already.")
     if errors:
         raise ValidationError(errors)
@@ -104,7 +116,11 @@ def transfer_request(
     try:
         with transaction.atomic():
             transfer.save()
-    except IntegrityError as error:  # a concurrent request for the same case or key
+    except IntegrityError as error:
+        existing = _transfer_with_key(case, idempotency_key)
+        if existing is not None:  # the same key saved by a concurrent request: that one wins
+            return _repeated_transfer(existing, case, actor)
+        # Another request offered this case meanwhile, with another key.
         raise ValidationError(
             _("A transfer of this case is waiting for an answer already.")
         ) from error

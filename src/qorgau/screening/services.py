@@ -271,6 +271,15 @@ def _validated(data: ScreeningInput) -> tuple[Catalogue, list[tuple[Indicator, s
     return catalogue, rows
 
 
+def _screening_with_key(workspace: Workspace, key: uuid.UUID) -> Screening | None:
+    return (
+        Screening.objects.select_for_update()
+        .in_workspace(workspace)
+        .filter(idempotency_key=key)
+        .first()
+    )
+
+
 def _write(
     *,
     actor: User,
@@ -278,27 +287,26 @@ def _write(
     workspace: Workspace,
     key: uuid.UUID,
     data: ScreeningInput,
+    racing: bool = False,
 ) -> tuple[Screening, list[tuple[Indicator, str, str]], bool]:
     """Create or update the draft with this idempotency key; False if already submitted.
 
     A replay of a submitted key returns the stored screening before anything is re-checked,
-    so a resubmission after a lost connection always gets the first answer.
+    so a resubmission after a lost connection always gets the first answer. A double submit
+    that races on a new key writes once: the second finds the first one's row and goes on as a
+    replay (``racing`` is that second pass).
     """
     if not can(actor, "screening.create", organisation):
         raise PermissionDenied(_("You may not screen children for this organisation."))
-    screening = (
-        Screening.objects.select_for_update()
-        .in_workspace(workspace)
-        .filter(idempotency_key=key)
-        .first()
-    )
+    screening = _screening_with_key(workspace, key)
     if screening is not None and screening.screened_by_id != actor.pk:
         raise PermissionDenied(_("This screening belongs to someone else."))
     if screening is not None and screening.status == Screening.Status.SUBMITTED:
         return screening, [], False
     catalogue, rows = _validated(data)
     if screening is None:
-        if Screening.objects.across_workspaces().filter(idempotency_key=key).exists():
+        # A key of another workspace fails the save below; the second pass says whose it is.
+        if racing and Screening.objects.across_workspaces().filter(idempotency_key=key).exists():
             raise PermissionDenied(_("This screening belongs to someone else."))
         screening = Screening(
             idempotency_key=key,
@@ -311,12 +319,20 @@ def _write(
     _apply(screening, data)
     screening.validate(exclude=["workspace", "catalogue", "organisation", "screened_by"])
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a racing double submit may take the key
             screening.save()
-    except IntegrityError as error:  # the same key saved by a concurrent request
-        raise ValidationError(
-            {"idempotency_key": _("This screening is being saved already. Reload the page.")}
-        ) from error
+    except IntegrityError:
+        if racing:
+            raise
+        # The same key saved by a concurrent request: read its row (locked) and go on from it.
+        return _write(
+            actor=actor,
+            organisation=organisation,
+            workspace=workspace,
+            key=key,
+            data=data,
+            racing=True,
+        )
     Answer.objects.filter(screening=screening).delete()
     Answer.objects.bulk_create(
         Answer(screening=screening, indicator=indicator, value=value, note=note[:500])

@@ -20,8 +20,8 @@ from qorgau.accounts.permissions import can
 from qorgau.core.forms import attach_errors, flash_errors
 from qorgau.core.http import request_user
 from qorgau.core.qr import qr_svg
-from qorgau.training import assessment_selectors, assessments, selectors, stats
-from qorgau.training.forms import CheckinForm
+from qorgau.training import assessment_selectors, assessments, identify, selectors, stats
+from qorgau.training.forms import PersonalCodeForm
 from qorgau.training.models import Assessment, Attempt, Question
 
 PUBLIC = "training/assessment/public"
@@ -121,11 +121,16 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, f"{PUBLIC}/identify.html", {"expired": True}, status=410)
     except assessments.AssessmentLinkInvalid as error:
         raise Http404 from error
-    form = CheckinForm(request.POST or None)
+    form = PersonalCodeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            attempt = assessments.attempt_start(
-                token=token, identifier=form.cleaned_data["identifier"]
+            attempt = identify.with_code_throttle(
+                request,
+                page=f"test:{test.pk}",
+                attempt=lambda: assessments.attempt_start(
+                    token=token, identifier=form.cleaned_data["identifier"]
+                ),
             )
         except assessments.AssessmentLinkExpired:
             return render(request, f"{PUBLIC}/identify.html", {"expired": True}, status=410)
@@ -133,6 +138,9 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, f"{PUBLIC}/identify.html", {"test": test, "closed": True}, status=409
             )
+        except identify.TooManyWrongCodes as error:
+            form.add_error("identifier", error.message)
+            status = 429
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -141,6 +149,7 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         request,
         f"{PUBLIC}/identify.html",
         {"test": test, "event": test.event, "form": form, "closed": not test.is_open},
+        status=status,
     )
 
 

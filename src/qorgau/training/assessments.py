@@ -2,8 +2,9 @@
 the participant's single attempt (autosaved, then submitted and scored 0-100).
 
 Participants have no account (ADR 0009): they open a signed link or QR code of the test and
-identify with their registration e-mail or personal code, like at check-in. Their attempt is
-then reached by a secret key only, so nobody can reach another person's answers by guessing.
+identify with their personal code, never the e-mail address alone, like at check-in
+(training/identify.py). Their attempt is then reached by a secret key only, so nobody can
+reach another person's answers by guessing.
 
 Parallel forms: the event's questions are split into form A and form B with the same topics
 and difficulties (consecutive questions of one topic and difficulty go to alternate forms).
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
+from qorgau.training.identify import registration_by_code, unknown_code
 from qorgau.training.models import (
     Assessment,
     Attempt,
@@ -40,7 +42,6 @@ from qorgau.training.models import (
     Question,
     Registration,
 )
-from qorgau.training.normalise import code_key, email_key
 
 TEST_SALT = "qorgau.training.test"
 # The link or QR code is shown during the event; a day covers a long training day.
@@ -227,15 +228,6 @@ def form_for(registration: Registration, phase: str) -> str:
     return ParallelForm.B if first == ParallelForm.A else ParallelForm.A
 
 
-def _person(event: Event, identifier: str) -> Registration | None:
-    approved = Registration.objects.filter(event=event, status=Registration.Status.APPROVED)
-    text = identifier.strip()
-    if "@" in text:
-        return approved.filter(email_key=email_key(text)).first()
-    code = code_key(text)
-    return approved.filter(personal_code=code).first() if code else None
-
-
 def _language(event: Event, registration: Registration) -> str:
     languages = event.languages or ["ru"]
     return registration.language if registration.language in languages else languages[0]
@@ -243,18 +235,12 @@ def _language(event: Event, registration: Registration) -> str:
 
 @transaction.atomic
 def attempt_start(*, token: str, identifier: str) -> Attempt:
-    """The participant identifies; their one attempt is created or found again."""
+    """The participant identifies with their personal code; their one attempt is created or
+    found again."""
     assessment = assessment_for_token(token=token)
-    registration = _person(assessment.event, identifier)
+    registration = registration_by_code(event_id=assessment.event_id, identifier=identifier)
     if registration is None:
-        raise ValidationError(
-            {
-                "identifier": _(
-                    "We found no approved registration for this event with this e-mail address "
-                    "or personal code. Check it, or ask the organiser."
-                )
-            }
-        )
+        raise unknown_code()
     earlier = Attempt.objects.filter(assessment=assessment, registration=registration).first()
     if earlier is not None:
         return earlier

@@ -462,19 +462,9 @@ class ImportForm(forms.Form):
     )
 
 
-class CheckinForm(forms.Form):
-    identifier = forms.CharField(
-        label=_("Your e-mail address or personal code"),
-        max_length=254,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
-        ),
-        help_text=_("The personal code is in the e-mail that confirmed your place."),
-    )
-
-
-class SurveyIdentifyForm(forms.Form):
-    """A survey's respondent gives the personal code, never the e-mail address alone."""
+class PersonalCodeForm(forms.Form):
+    """A participant without an account identifies on a test, the check-in or a survey: the
+    personal code, never the e-mail address alone (training/identify.py)."""
 
     identifier = forms.CharField(
         label=_("Your personal code"),

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,17 +22,14 @@ from qorgau.accounts.permissions import can
 from qorgau.core.forms import attach_errors, flash_errors
 from qorgau.core.http import request_user
 from qorgau.core.qr import qr_svg
-from qorgau.training import selectors, surveys
+from qorgau.training import identify, selectors, surveys
 from qorgau.training.certificates import PdfUnavailable, load_weasyprint
-from qorgau.training.forms import SurveyIdentifyForm
+from qorgau.training.forms import PersonalCodeForm
 from qorgau.training.models import Survey, SurveyQuestion
 from qorgau.training.survey_charts import likert_chart
 from qorgau.training.survey_templates import survey_templates
 
 PUBLIC = "training/survey/public"
-# Wrong personal codes one address may try on a survey's identify page, per window (seconds).
-IDENTIFY_ATTEMPTS = 10
-IDENTIFY_WINDOW = 15 * 60
 
 
 class SettingsForm(forms.Form):
@@ -302,26 +298,21 @@ def survey_results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def survey_public(request: HttpRequest, token: str) -> HttpResponse:
     survey = surveys.survey_for_token(token)
-    form = SurveyIdentifyForm(request.POST or None)
+    form = PersonalCodeForm(request.POST or None)
     status = 200
-    throttle = f"survey-identify:{survey.pk}:{request.META.get('REMOTE_ADDR', '')}"
-    if request.method == "POST" and cache.get(throttle, 0) >= IDENTIFY_ATTEMPTS:
-        form.is_valid()
-        form.add_error(
-            "identifier",
-            _("Too many attempts with a wrong code. Try again in %(minutes)d minutes.")
-            % {"minutes": IDENTIFY_WINDOW // 60},
-        )
-        status = 429
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
-            registration = surveys.respondent_find(
-                survey=survey, identifier=form.cleaned_data["identifier"]
+            registration = identify.with_code_throttle(
+                request,
+                page=f"survey:{survey.pk}",
+                attempt=lambda: surveys.respondent_find(
+                    survey=survey, identifier=form.cleaned_data["identifier"]
+                ),
             )
+        except identify.TooManyWrongCodes as error:
+            form.add_error("identifier", error.message)
+            status = 429
         except ValidationError as error:
-            # Only the failures count: a room of participants shares one address.
-            cache.add(throttle, 0, IDENTIFY_WINDOW)
-            cache.incr(throttle)
             attach_errors(form, error)
         else:
             return redirect(

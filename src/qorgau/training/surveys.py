@@ -2,7 +2,7 @@
 editing, the participant's one answer, the results, and the follow-up invitations.
 
 Participants have no account. The survey's link or QR code (a signed token naming the survey)
-asks for their registration e-mail or personal code, as the pre/post tests do; they then answer
+asks for their personal code, as the pre/post tests and the check-in do; they then answer
 on a personal link (a signed token naming the survey and the registration), which is also the
 link of the invitation e-mail.
 
@@ -34,6 +34,7 @@ from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
 from qorgau.core.reference import LANGUAGES
 from qorgau.training.emails import site_url
+from qorgau.training.identify import registration_by_code, unknown_code
 from qorgau.training.models import (
     Event,
     Registration,
@@ -43,7 +44,6 @@ from qorgau.training.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from qorgau.training.normalise import code_key
 from qorgau.training.survey_models import random_response_key
 from qorgau.training.survey_templates import SCALE, default_period, survey_templates
 
@@ -304,28 +304,11 @@ def respondent_for_token(token: str) -> tuple[Survey, Registration]:
 
 
 def respondent_find(*, survey: Survey, identifier: str) -> Registration:
-    """The approved participant of the survey's event with this personal code.
-
-    Never the e-mail address alone: anyone may know it, and the answer would go in that
-    person's name. The code was sent only to them (so was the per-person link).
-    """
-    code = code_key(identifier) if "@" not in identifier else ""
-    found = (
-        Registration.objects.filter(
-            event_id=survey.event_id, status=Registration.Status.APPROVED, personal_code=code
-        ).first()
-        if code
-        else None
-    )
+    """The approved participant of the survey's event with this personal code (never the
+    e-mail address alone: training/identify.py)."""
+    found = registration_by_code(event_id=survey.event_id, identifier=identifier)
     if found is None:
-        raise ValidationError(
-            {
-                "identifier": _(
-                    "We found no approved registration for this event with this personal code. "
-                    "The code is in the e-mail that confirmed your place; or ask the organiser."
-                )
-            }
-        )
+        raise unknown_code()
     return found
 
 

@@ -22,14 +22,14 @@ from qorgau.accounts.permissions import can
 from qorgau.core.forms import attach_errors, flash_errors
 from qorgau.core.http import request_user
 from qorgau.core.qr import qr_svg
-from qorgau.training import selectors, services, spreadsheets
+from qorgau.training import identify, selectors, services, spreadsheets
 from qorgau.training.emails import CANCEL_SALT, event_ics
 from qorgau.training.forms import (
     AudienceFormSet,
-    CheckinForm,
     CloneForm,
     EventForm,
     ImportForm,
+    PersonalCodeForm,
     ProgrammeForm,
     RegistrationForm,
     SessionForm,
@@ -736,19 +736,28 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "training/public/checkin.html", {"expired": True}, status=410)
     except services.CheckinLinkInvalid as error:
         raise Http404 from error
-    form = CheckinForm(request.POST or None)
+    form = PersonalCodeForm(request.POST or None)
     result = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.attendance_check_in(
-                token=token, identifier=form.cleaned_data["identifier"]
+            result = identify.with_code_throttle(
+                request,
+                page=f"checkin:{session.pk}",
+                attempt=lambda: services.attendance_check_in(
+                    token=token, identifier=form.cleaned_data["identifier"]
+                ),
             )
         except services.CheckinLinkExpired:
             return render(request, "training/public/checkin.html", {"expired": True}, status=410)
+        except identify.TooManyWrongCodes as error:
+            form.add_error("identifier", error.message)
+            status = 429
         except ValidationError as error:
             attach_errors(form, error)
     return render(
         request,
         "training/public/checkin.html",
         {"session": session, "event": session.event, "form": form, "result": result},
+        status=status,
     )

@@ -31,6 +31,7 @@ from qorgau.cases.models import (
 )
 from qorgau.cases.services import ChildInput, ConsentRequired, FamilyInput, NameInput
 from qorgau.core.models import UnscopedQueryError
+from qorgau.core.tests.races import miss_once
 from qorgau.screening.tests.factories import IdentificationFactory, ScreeningFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +207,33 @@ def test_a_double_click_opens_one_case(manager, pavlodar, workspace):
     assert first == second
     assert Case.objects.in_workspace(workspace).count() == 1
     assert CaseNotification.objects.in_workspace(workspace).count() == 1
+
+
+def test_a_racing_double_submit_opens_one_case(manager, pavlodar, workspace, monkeypatch):
+    child = register(manager, pavlodar["social_protection"], workspace, "Aigerim")
+    key = uuid.uuid4()
+    first = open_case(manager, child, workspace, key)
+    lookups = miss_once(monkeypatch, services, "_case_with_key")
+
+    again = open_case(manager, child, workspace, key)
+
+    assert again.pk == first.pk and len(lookups) == 2  # the save failed, the fallback found it
+    assert Case.objects.in_workspace(workspace).count() == 1
+    assert StageChange.objects.in_workspace(workspace).count() == 1
+    assert AuditEvent.objects.filter(action="case.open").count() == 1
+
+
+def test_a_racing_submit_with_someone_elses_key_is_refused(
+    manager, supervisor, pavlodar, workspace, monkeypatch
+):
+    child = register(manager, pavlodar["social_protection"], workspace, "Aigerim")
+    key = uuid.uuid4()
+    open_case(manager, child, workspace, key)
+    miss_once(monkeypatch, services, "_case_with_key")
+
+    with pytest.raises(PermissionDenied):
+        open_case(supervisor, child, workspace, key)
+    assert Case.objects.in_workspace(workspace).count() == 1
 
 
 def test_a_case_opens_from_an_identification_with_the_childs_facts(
@@ -423,6 +451,20 @@ def test_a_training_case_is_not_found_from_the_real_workspace(
     with pytest.raises(Exception) as error:
         selectors.access_case(user=manager, workspace=workspace, pk=case.pk, action="case.view")
     assert error.typename == "Http404"
+
+
+def test_a_key_used_in_a_training_workspace_opens_nothing_in_the_real_one(
+    manager, pavlodar, workspace, training
+):
+    key = uuid.uuid4()
+    open_case(
+        manager, register(manager, pavlodar["social_protection"], training, "A"), training, key
+    )
+    real_child = register(manager, pavlodar["social_protection"], workspace, "B")
+
+    with pytest.raises(PermissionDenied):
+        open_case(manager, real_child, workspace, key)
+    assert not Case.objects.in_workspace(workspace).exists()
 
 
 def test_a_training_case_sends_no_email(

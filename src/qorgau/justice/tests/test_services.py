@@ -3,6 +3,7 @@ warning, the non-punishment flag and its notices, claim amounts, locking and the
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -13,10 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.formats import date_format
 
 from qorgau.audit.models import AuditEvent
+from qorgau.core.tests.races import miss_once
 from qorgau.justice import selectors, services
 from qorgau.justice.models import (
     ChildRole,
     ClaimStatus,
+    CompensationClaim,
     Decision,
     Interview,
     NonPunishmentNotice,
@@ -468,3 +471,75 @@ def test_the_command_sweeps_the_real_workspace(investigator, case, pavlodar, pro
     out = StringIO()
     call_command("notify_non_punishment", stdout=out)
     assert out.getvalue().strip() == "2 new notice(s)"
+
+
+# --- double submits racing on one idempotency key -----------------------------------------
+def test_a_racing_double_submit_records_one_decision(proceeding, prosecutor, monkeypatch):
+    key = uuid.uuid4()
+
+    def decide():
+        return services.decision_record(
+            actor=prosecutor,
+            proceeding=proceeding,
+            kind="indictment",
+            decided_on=date(2026, 2, 20),
+            idempotency_key=key,
+        )
+
+    first = decide()
+    lookups = miss_once(monkeypatch, services, "_replay")
+
+    assert decide().pk == first.pk and len(lookups) == 2
+    assert (
+        Decision.objects.in_workspace(proceeding.workspace).filter(kind="indictment").count() == 1
+    )
+    assert AuditEvent.objects.filter(action="proceeding.decision").count() == 1
+
+
+def test_a_racing_double_submit_records_one_interview(proceeding, investigator, monkeypatch):
+    # Not video-recorded: in a real race the other request's statement is not committed yet,
+    # so the re-interview warning cannot stop this one before it saves.
+    data = _interview(video_recorded=False)
+    key = uuid.uuid4()
+    first = services.interview_record(
+        actor=investigator, proceeding=proceeding, data=data, idempotency_key=key
+    )
+    lookups = miss_once(monkeypatch, services, "_replay")
+
+    again = services.interview_record(
+        actor=investigator, proceeding=proceeding, data=data, idempotency_key=key
+    )
+
+    assert again.pk == first.pk and len(lookups) == 2
+    assert Interview.objects.in_workspace(proceeding.workspace).count() == 1
+    assert AuditEvent.objects.filter(action="interview.record").count() == 1
+
+
+def test_a_racing_double_submit_records_one_claim(proceeding, manager, monkeypatch):
+    key = uuid.uuid4()
+    first = services.claim_create(
+        actor=manager, proceeding=proceeding, data=_claim(), idempotency_key=key
+    )
+    lookups = miss_once(monkeypatch, services, "_replay")
+
+    again = services.claim_create(
+        actor=manager, proceeding=proceeding, data=_claim(), idempotency_key=key
+    )
+
+    assert again.pk == first.pk and len(lookups) == 2
+    assert CompensationClaim.objects.in_workspace(proceeding.workspace).count() == 1
+    assert AuditEvent.objects.filter(action="claim.create").count() == 1
+
+
+def test_a_racing_submit_with_someone_elses_key_is_refused(
+    proceeding, manager, investigator, monkeypatch
+):
+    key = uuid.uuid4()
+    services.claim_create(actor=manager, proceeding=proceeding, data=_claim(), idempotency_key=key)
+    miss_once(monkeypatch, services, "_replay")
+
+    with pytest.raises(ValidationError):
+        services.claim_create(
+            actor=investigator, proceeding=proceeding, data=_claim(), idempotency_key=key
+        )
+    assert CompensationClaim.objects.in_workspace(proceeding.workspace).count() == 1

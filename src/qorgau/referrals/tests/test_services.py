@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from qorgau.audit.models import AuditEvent
 from qorgau.cases.models import ConsentOverride
 from qorgau.cases.services import ConsentRequired
+from qorgau.core.tests.races import miss_once
 from qorgau.referrals import services
 from qorgau.referrals.deadlines import deadlines_for
 from qorgau.referrals.models import Escalation, Referral, ReferralEvent, Status
@@ -61,6 +62,33 @@ def test_a_double_click_sends_one_referral(manager, consented_case, pavlodar, sh
     assert first.pk == second.pk
     assert Referral.objects.in_workspace(workspace).count() == 1
     assert AuditEvent.objects.filter(action="referral.send").count() == 1
+
+
+def test_a_racing_double_submit_sends_one_referral(
+    manager, consented_case, pavlodar, shelter, workspace, monkeypatch
+):
+    key = uuid.uuid4()
+    first = _send(manager, consented_case, pavlodar, shelter, idempotency_key=key)
+    lookups = miss_once(monkeypatch, services, "_referral_with_key")
+
+    again = _send(manager, consented_case, pavlodar, shelter, idempotency_key=key)
+
+    assert again.pk == first.pk and len(lookups) == 2
+    assert Referral.objects.in_workspace(workspace).count() == 1
+    assert ReferralEvent.objects.in_workspace(workspace).count() == 1
+    assert AuditEvent.objects.filter(action="referral.send").count() == 1
+
+
+def test_a_racing_submit_with_someone_elses_key_is_refused(
+    manager, supervisor, consented_case, pavlodar, shelter, workspace, monkeypatch
+):
+    key = uuid.uuid4()
+    _send(manager, consented_case, pavlodar, shelter, idempotency_key=key)
+    miss_once(monkeypatch, services, "_referral_with_key")
+
+    with pytest.raises(ValidationError):
+        _send(supervisor, consented_case, pavlodar, shelter, idempotency_key=key)
+    assert Referral.objects.in_workspace(workspace).count() == 1
 
 
 def test_only_the_case_team_leads_send(consented_case, pavlodar, shelter, provider_staff):

@@ -20,6 +20,7 @@ from qorgau.accounts.tests.factories import user_with_role
 from qorgau.audit.models import AuditEvent
 from qorgau.cases import record_services
 from qorgau.cases.models import Case, CaseNotification, Child, TeamMember
+from qorgau.core.tests.races import miss_once
 from qorgau.referrals import services, transfers
 from qorgau.referrals.models import Transfer
 from qorgau.referrals.tests.conftest import give_referral_consent, open_case
@@ -149,6 +150,22 @@ def test_the_request_is_checked_and_sent_once(case, manager, almaty, almaty_mana
     with pytest.raises(ValidationError) as error:
         _offer(manager, case, almaty["school"])  # no case manager there to take it
     assert "to_organisation" in error.value.message_dict
+
+
+def test_a_racing_double_submit_offers_the_case_once(
+    case, manager, almaty, almaty_manager, monkeypatch
+):
+    key = uuid.uuid4()
+    first = _offer(manager, case, almaty["social_protection"], key=key)
+    # The other request saved its offer after this one looked for the key and for a waiting one.
+    lookups = miss_once(monkeypatch, transfers, "_transfer_with_key")
+    miss_once(monkeypatch, transfers, "_waiting_transfer")
+
+    again = _offer(manager, case, almaty["social_protection"], key=key)
+
+    assert again.pk == first.pk and len(lookups) == 2
+    assert Transfer.objects.in_workspace(case.workspace).count() == 1
+    assert AuditEvent.objects.filter(action="transfer.request").count() == 1
 
 
 def test_only_the_receiver_answers_and_only_the_sender_cancels(

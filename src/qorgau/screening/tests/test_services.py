@@ -24,8 +24,9 @@ from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import MembershipFactory, OrganisationFactory, user_with_role
 from qorgau.audit.models import AuditEvent
 from qorgau.core.models import Workspace
+from qorgau.core.tests.races import miss_once
 from qorgau.core.workspaces import real_workspace
-from qorgau.screening import scoring
+from qorgau.screening import scoring, services
 from qorgau.screening.catalogue import read_packaged_catalogue
 from qorgau.screening.models import (
     Alert,
@@ -574,6 +575,36 @@ def test_submitting_the_same_key_twice_makes_one_screening(catalogue, teacher, p
     assert _rows() == after_first
     assert len(_events("screening.submit")) == 1
     assert Identification.objects.real().count() == 1
+
+
+def test_a_racing_double_submit_makes_one_screening(catalogue, teacher, pavlodar, monkeypatch):
+    key = uuid.uuid4()
+    first = _submit(teacher, pavlodar["school"], key=key, answers=RECRUITED_AND_EXPLOITED)
+    after_first = _rows()
+    lookups = miss_once(monkeypatch, services, "_screening_with_key")
+
+    again = _submit(teacher, pavlodar["school"], key=key, answers=no("no_pay"))
+
+    assert again.pk == first.pk and len(lookups) == 2  # the save failed, the retry found it
+    assert again.outcome == "strong_indication"  # the first result stands
+    assert _rows() == after_first
+    assert len(_events("screening.submit")) == 1
+    assert Identification.objects.real().count() == 1
+
+
+def test_a_racing_draft_save_updates_the_draft_saved_first(
+    catalogue, teacher, pavlodar, monkeypatch
+):
+    key = uuid.uuid4()
+    draft = _draft(teacher, pavlodar["school"], key=key, place="Market", answers=no("no_pay"))
+    miss_once(monkeypatch, services, "_screening_with_key")
+
+    again = _draft(teacher, pavlodar["school"], key=key, place="Bazaar", answers=no("threats"))
+
+    assert again.pk == draft.pk
+    assert Screening.objects.real().count() == 1
+    draft.refresh_from_db()
+    assert draft.place == "Bazaar"
 
 
 def test_a_draft_saved_then_submitted_is_one_screening(catalogue, teacher, pavlodar):

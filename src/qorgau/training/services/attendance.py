@@ -7,21 +7,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qorgau.accounts.models import User
 from qorgau.audit.services import record
+from qorgau.training.identify import registration_by_code, unknown_code
 from qorgau.training.models import (
     Attendance,
-    Event,
     Registration,
     Session,
-)
-from qorgau.training.normalise import (
-    code_key,
-    email_key,
 )
 from qorgau.training.services.common import Status, _may, _require
 
@@ -124,29 +119,14 @@ class CheckedIn:
     created: bool
 
 
-def _checkin_person(event: Event, identifier: str) -> Registration | None:
-    approved = Registration.objects.filter(event=event, status=Status.APPROVED)
-    text = identifier.strip()
-    if "@" in text:
-        return approved.filter(email_key=email_key(text)).first()
-    code = code_key(text)
-    return approved.filter(personal_code=code).first() if code else None
-
-
 @transaction.atomic
 def attendance_check_in(*, token: str, identifier: str) -> CheckedIn:
-    """A participant checks in from the QR code in the room, with their e-mail or code."""
+    """A participant checks in from the QR code in the room, with their personal code (never
+    the e-mail address alone: training/identify.py)."""
     session = session_for_checkin(token=token)
-    registration = _checkin_person(session.event, identifier)
+    registration = registration_by_code(event_id=session.event_id, identifier=identifier)
     if registration is None:
-        raise ValidationError(
-            {
-                "identifier": _(
-                    "We found no approved registration for this event with this e-mail address "
-                    "or personal code. Check it, or ask the organiser."
-                )
-            }
-        )
+        raise unknown_code()
     earlier = Attendance.objects.filter(registration=registration, session=session).first()
     if earlier is not None:
         return CheckedIn(session, earlier, created=False)

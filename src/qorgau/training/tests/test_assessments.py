@@ -87,7 +87,7 @@ def test_forms_cannot_change_once_someone_answered(event, tests):
     _open(pre)
     registration = RegistrationFactory(event=event)
     assessments.attempt_start(
-        token=assessments.assessment_token(assessment=pre), identifier=registration.email
+        token=assessments.assessment_token(assessment=pre), identifier=registration.personal_code
     )
     with pytest.raises(ValidationError):
         assessments.tests_prepare(actor=None, event=event)
@@ -111,8 +111,8 @@ def test_one_attempt_per_participant_and_scoring(event, tests):
     _open(pre)
     registration = RegistrationFactory(event=event)
     token = assessments.assessment_token(assessment=pre)
-    attempt = assessments.attempt_start(token=token, identifier=registration.email)
-    again = assessments.attempt_start(token=token, identifier=registration.personal_code)
+    attempt = assessments.attempt_start(token=token, identifier=registration.personal_code)
+    again = assessments.attempt_start(token=token, identifier=registration.code_display.lower())
     assert again.pk == attempt.pk
     assert attempt.form == assessments.form_for(registration, "pre")
 
@@ -147,7 +147,7 @@ def test_single_choice_takes_one_answer(event, tests):
     _open(pre)
     registration = RegistrationFactory(event=event)
     attempt = assessments.attempt_start(
-        token=assessments.assessment_token(assessment=pre), identifier=registration.email
+        token=assessments.assessment_token(assessment=pre), identifier=registration.personal_code
     )
     single = next(
         i for i in assessments.attempt_items(attempt) if i.question.kind != Question.Kind.MULTIPLE
@@ -162,9 +162,9 @@ def test_a_closed_test_takes_no_new_attempts_and_no_answers(event, tests):
     registration = RegistrationFactory(event=event)
     token = assessments.assessment_token(assessment=pre)
     with pytest.raises(assessments.AttemptClosed):
-        assessments.attempt_start(token=token, identifier=registration.email)
+        assessments.attempt_start(token=token, identifier=registration.personal_code)
     _open(pre)
-    attempt = assessments.attempt_start(token=token, identifier=registration.email)
+    attempt = assessments.attempt_start(token=token, identifier=registration.personal_code)
     assessments.assessment_close(actor=None, assessment=pre)
     with pytest.raises(assessments.AttemptClosed):
         assessments.attempt_save(attempt=attempt, answers={})
@@ -176,7 +176,7 @@ def test_unknown_or_unapproved_people_cannot_start(event, tests):
     token = assessments.assessment_token(assessment=pre)
     pending = RegistrationFactory(event=event, status="pending")
     with pytest.raises(ValidationError):
-        assessments.attempt_start(token=token, identifier=pending.email)
+        assessments.attempt_start(token=token, identifier=pending.personal_code)
     with pytest.raises(ValidationError):
         assessments.attempt_start(token=token, identifier="nobody@example.org")
 
@@ -248,7 +248,7 @@ def test_another_participants_answers_are_never_reachable(client: Client, event,
     _open(pre)
     token = assessments.assessment_token(assessment=pre)
     mine, theirs = RegistrationFactory.create_batch(2, event=event)
-    attempt = assessments.attempt_start(token=token, identifier=theirs.email)
+    attempt = assessments.attempt_start(token=token, identifier=theirs.personal_code)
     assert (
         client.get(reverse("training_public:attempt", kwargs={"key": "guess"})).status_code == 404
     )
@@ -258,7 +258,7 @@ def test_another_participants_answers_are_never_reachable(client: Client, event,
     )
     # identifying as oneself leads to one's own attempt, never the other's
     response = client.post(
-        reverse("training_public:test", kwargs={"token": token}), {"identifier": mine.email}
+        reverse("training_public:test", kwargs={"token": token}), {"identifier": mine.personal_code}
     )
     assert attempt.key not in response["Location"]
 
@@ -300,7 +300,7 @@ def _answer_all(event, pre, post, people, right_pre, right_post):
         for person, n in zip(people, right, strict=True):
             if n is None:
                 continue
-            attempt = assessments.attempt_start(token=token, identifier=person.email)
+            attempt = assessments.attempt_start(token=token, identifier=person.personal_code)
             answers = _right_answers(attempt)
             for item in list(answers)[n:]:
                 answers[item] = []
@@ -339,7 +339,7 @@ def test_the_results_page_runs_the_same_queries_for_few_or_many(
     for test, n in ((pre, 4), (post, 9)):
         token = assessments.assessment_token(assessment=test)
         for person in people[2:]:
-            attempt = assessments.attempt_start(token=token, identifier=person.email)
+            attempt = assessments.attempt_start(token=token, identifier=person.personal_code)
             answers = _right_answers(attempt)
             for item in list(answers)[n:]:
                 answers[item] = []

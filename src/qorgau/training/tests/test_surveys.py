@@ -19,7 +19,7 @@ from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import user_with_role
 from qorgau.audit.models import AuditEvent
 from qorgau.core.reference import ReferenceDataError
-from qorgau.training import survey_views, surveys
+from qorgau.training import identify, survey_views, surveys
 from qorgau.training.models import (
     Registration,
     Survey,
@@ -412,7 +412,7 @@ def test_guessing_personal_codes_is_stopped_after_a_few_tries(client, organiser,
     RegistrationFactory(event=past_event, personal_code="KX4P7Q2M")
     link = reverse("training_public:survey", kwargs={"token": surveys.survey_token(survey)})
 
-    for guess in range(survey_views.IDENTIFY_ATTEMPTS):
+    for guess in range(identify.CODE_ATTEMPTS):
         assert client.post(link, {"identifier": f"AAAA{guess:04d}"}).status_code == 200
     stopped = client.post(link, {"identifier": "KX4P7Q2M"})
 

@@ -193,14 +193,14 @@ def test_a_participant_cancels_from_the_link_after_confirming(client: Client, ev
 # --- check-in by QR -----------------------------------------------------------------------
 def test_checking_in_from_the_qr_link(client: Client, event):
     session = SessionFactory(event=event)
-    RegistrationFactory(event=event, email="p@example.org")
+    RegistrationFactory(event=event, personal_code="AB000042")
     url = reverse(
         "training_public:checkin", kwargs={"token": services.checkin_token(session=session)}
     )
 
     form = client.get(url)
-    done = client.post(url, {"identifier": "p@example.org"})
-    again = client.post(url, {"identifier": "p@example.org"})
+    done = client.post(url, {"identifier": "ab00-0042"})
+    again = client.post(url, {"identifier": "ab00-0042"})
 
     assert form.status_code == 200 and 'name="identifier"' in form.content.decode()
     assert "You are checked in" in done.content.decode()
@@ -228,7 +228,7 @@ def test_a_wrong_identifier_is_explained_without_revealing_anyone(client: Client
         "training_public:checkin", kwargs={"token": services.checkin_token(session=session)}
     )
 
-    page = client.post(url, {"identifier": "nobody@example.org"}).content.decode()
+    page = client.post(url, {"identifier": "ZZZZ-9999"}).content.decode()
 
     assert "We found no approved registration" in page
     assert "Hidden Name" not in page

@@ -5,6 +5,8 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -17,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "3")))
 
     def handle(self, *args: Any, bind: str, workers: int, **options: Any) -> None:
+        if workers > 1 and isinstance(caches["default"], LocMemCache):
+            # Rate limits would count per process (ADR 0020).
+            self.stderr.write(
+                "QORGAU_CACHE=memory with several workers: each keeps its own counters. "
+                "Use QORGAU_CACHE=database (the default) in production."
+            )
         if not settings.WHITENOISE_USE_FINDERS:
             call_command("collectstatic", interactive=False, verbosity=0)
         command = [
