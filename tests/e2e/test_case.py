@@ -8,7 +8,6 @@ Debian's chromium, headless, drives the live server (see the fixtures in conftes
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -19,31 +18,15 @@ from qorgau.accounts.tests.factories import OrganisationFactory, user_with_role
 from qorgau.cases.models import Case, CaseNotification, Consent
 from qorgau.core.workspaces import real_workspace
 from qorgau.screening.tests.factories import IdentificationFactory, ScreeningFactory
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def _body(type_key: str, name: str, region: Region) -> Organisation:
     return OrganisationFactory(
         name=name, type=OrganisationType.objects.get(key=type_key), region=region
     )
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
 
 
 def test_a_screening_becomes_a_case_and_consent_is_recorded_in_russian(
@@ -77,7 +60,7 @@ def test_a_screening_becomes_a_case_and_consent_is_recorded_in_russian(
     phone.locator("#open-case").click()
     expect(phone).to_have_url(re.compile(r"/cases/from-identification/\d+/$"))
     expect(phone.locator("#child-facts")).to_contain_text("Жұмабаев Қайрат")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-open-from-identification")
     phone.locator("form button[type=submit].primary").click()
 
@@ -85,7 +68,7 @@ def test_a_screening_becomes_a_case_and_consent_is_recorded_in_russian(
     expect(phone.locator("html")).to_have_attribute("lang", "ru")
     expect(phone.locator("#child")).to_contain_text("Жұмабаев Қайрат")
     expect(phone.locator("#stage")).to_have_attribute("data-stage", "identification")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "2-case")
 
     phone.locator("#consent-form").locator("xpath=..").locator("summary").click()
@@ -99,7 +82,7 @@ def test_a_screening_becomes_a_case_and_consent_is_recorded_in_russian(
     consent_row = phone.locator('#consents [data-purpose="referral"]')
     expect(consent_row).to_have_attribute("data-active", "true")
     expect(consent_row).to_contain_text("Жумабаева Сауле")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "3-consent")
 
     case = Case.objects.in_workspace(real_workspace()).get()

@@ -31,21 +31,11 @@ from qorgau.directory.services import service_types_load
 from qorgau.directory.tests.factories import ProviderProfileFactory, ProviderServiceFactory
 from qorgau.referrals.models import Referral
 from qorgau.screening.tests.factories import IdentificationFactory, ScreeningFactory
-from tests.e2e.test_case import _no_sideways_scrolling
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture
@@ -146,7 +136,7 @@ def test_a_childs_case_from_screening_to_closure_with_follow_up_in_russian(
     )
     expect(phone.locator("#assessments-section")).to_contain_text("Оценок пока нет")
     expect(phone.locator("#plan-section")).to_contain_text("Плана пока нет")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-case-empty-care")
 
     # A risk assessment, sent to the supervisor.
@@ -175,7 +165,7 @@ def test_a_childs_case_from_screening_to_closure_with_follow_up_in_russian(
     )
     phone.locator("#plan-submit button").click()
     expect(phone.locator("#plan-clock")).to_contain_text("Ожидает одобрения")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "2-plan-awaiting-approval")
 
     # The referral to the crisis centre, through the referral pages.
@@ -215,7 +205,7 @@ def test_a_childs_case_from_screening_to_closure_with_follow_up_in_russian(
     expect(centre_phone.locator("#deliveries li.record").first).to_contain_text(
         "Первое занятие с психологом проведено."
     )
-    _no_sideways_scrolling(centre_phone)
+    no_sideways_scrolling(centre_phone)
     screenshot(centre_phone, "3-centre-service-delivered")
 
     # Closure: the best-interests determination, the request, the approval, the closing.
@@ -244,7 +234,7 @@ def test_a_childs_case_from_screening_to_closure_with_follow_up_in_russian(
     expect(phone.locator("#stage")).to_have_attribute("data-stage", "closed")
     visits = phone.locator('#closures [data-status="closed"] .visits li')
     expect(visits).to_have_count(2)
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "4-closed-with-follow-up")
     phone.set_viewport_size({"width": 1280, "height": 800})
     screenshot(phone, "5-closed-desktop")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -20,24 +19,9 @@ from qorgau.cases.duplicate_models import ChildMerge
 from qorgau.cases.models import ChildName
 from qorgau.cases.services import ChildInput, NameInput
 from qorgau.core.workspaces import real_workspace
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
 
 
 def test_a_supervisor_finds_merges_and_unmerges_a_duplicate_in_russian(
@@ -83,18 +67,18 @@ def test_a_supervisor_finds_merges_and_unmerges_a_duplicate_in_russian(
     expect(pair).to_contain_text("Жұмабаев Қайрат Серікұлы")
     expect(pair).to_contain_text("ZHUMABAEV KAIRAT")
     expect(pair).to_contain_text("та же дата рождения")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-pairs")
 
     pair.get_by_role("link", name="Основания и решение").click()
     expect(phone.locator("table.evidence")).to_contain_text("фамилия")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "2-evidence")
     phone.get_by_role("button", name="Перейти к объединению").click()
 
     expect(phone).to_have_url(re.compile(r"/merge/\?keep=\d+"))
     expect(phone.locator("h1")).to_have_text("Объединить две записи")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "3-confirm-merge")
     assert not ChildMerge.objects.in_workspace(workspace).exists()
     phone.get_by_role("button", name="Объединить записи").click()

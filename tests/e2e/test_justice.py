@@ -9,7 +9,6 @@ Debian's chromium, headless, drives the live server (see the fixtures in conftes
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -27,31 +26,15 @@ from qorgau.cases.tests.factories import (
 from qorgau.core.workspaces import real_workspace
 from qorgau.justice.models import Interview, NonPunishmentNotice, Proceeding
 from qorgau.justice.tests.conftest import presume_victim
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def _body(type_key: str, name: str, region: Region) -> Organisation:
     return OrganisationFactory(
         name=name, type=OrganisationType.objects.get(key=type_key), region=region
     )
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
 
 
 def test_an_investigator_records_a_proceeding_and_interviews_in_kazakh(
@@ -85,14 +68,14 @@ def test_an_investigator_records_a_proceeding_and_interviews_in_kazakh(
     phone.locator("#id_child_role").select_option("suspect")
     phone.locator("#id_investigating_organisation").select_option(str(police.pk))
     phone.locator("#id_prosecutor_organisation").select_option(str(prosecutors.pk))
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-proceeding-form")
     phone.locator("#proceeding-form button[type=submit].primary").click()
 
     expect(phone).to_have_url(re.compile(r"/justice/\d+/$"))
     expect(phone.locator("#non-punishment")).to_be_visible()
     expect(phone.locator("h1")).to_contain_text("261550031000123")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "2-proceeding")
 
     phone.locator("#record-interview").click()
@@ -111,14 +94,14 @@ def test_an_investigator_records_a_proceeding_and_interviews_in_kazakh(
     phone.locator("#id_interviewer").fill("Полиция капитаны Д. Серікбаев")
     phone.locator("#interview-form button[type=submit].primary").click()
     expect(phone.locator("#error-summary")).to_be_visible()
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "3-reinterview-warning")
     phone.locator("#id_repeat_justification").fill("Жазбада жаңа эпизод жоқ.")
     phone.locator("#interview-form button[type=submit].primary").click()
     expect(phone.locator("#interviews .record")).to_have_count(2)
     phone.goto(f"{live_server.url}/justice/")
     expect(phone.locator("#proceeding-rows .record")).to_have_count(1)
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "4-list")
 
     proceeding = Proceeding.objects.in_workspace(real_workspace()).get()

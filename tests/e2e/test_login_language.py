@@ -6,52 +6,22 @@ Debian's chromium, headless, drives the live server (see the fixtures in conftes
 
 from __future__ import annotations
 
-import base64
 import re
-from typing import Any
 
 import pytest
 from django.utils import translation
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from qorgau.accounts.models import User
 from qorgau.accounts.roles import Role
-from qorgau.accounts.tests.factories import TEST_PASSWORD, user_with_role
+from qorgau.accounts.tests.factories import user_with_role
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    # The production sign-in: a second factor for every role that sees a child's identity.
-    settings.QORGAU_REQUIRE_2FA = True
-    # The live server speaks plain http; secure-only cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _in(language: str, message: str) -> str:
     with translation.override(language):
         return str(translation.gettext(message))
-
-
-def sign_in(page: Any, live_server: Any, user: User) -> None:
-    """Sign in with the password, then enrol an authenticator the way a person does.
-
-    The setup page shows the key; the code is computed from it, as an authenticator app would.
-    """
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-
-    expect(page).to_have_url(re.compile(r"/accounts/two-factor/"))
-    key = page.locator("code.secret").inner_text().strip()
-    code = totp(base64.b32decode(key), step=30, t0=0, digits=6)
-    page.locator("input[name=code]").fill(f"{code:06d}")
-    page.locator("form button[type=submit].primary").click()
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 @pytest.mark.parametrize(
@@ -83,11 +53,7 @@ def test_front_line_worker_signs_in_on_a_phone_and_switches_language(
     worker.refresh_from_db()
     assert worker.language == language
 
-    # Nothing is wider than the phone: no sideways scrolling at 360 px.
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
+    no_sideways_scrolling(page)  # at 360 px
     screenshot(page, "home-360px")
 
 

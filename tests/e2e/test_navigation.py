@@ -18,17 +18,9 @@ from playwright.sync_api import expect
 from qorgau.accounts.models import Membership, User
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import OrganisationFactory, user_with_role
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    # The live server speaks plain http; secure-only cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _in(language: str, message: str) -> str:
@@ -47,13 +39,6 @@ def _busy_person() -> User:
 
 def _header_height(page: Any) -> float:
     return float(page.evaluate("document.querySelector('.site-header').offsetHeight"))
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
 
 
 def test_on_a_phone_the_menu_is_folded_and_opens_by_touch_and_keyboard(
@@ -75,7 +60,7 @@ def test_on_a_phone_the_menu_is_folded_and_opens_by_touch_and_keyboard(
     folded = _header_height(phone)
     # Two rows: the name and the toggle, then the languages.
     assert folded < 125, f"the folded header is {folded}px high"
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-phone-menu-closed")
 
     # Open by touch: every link can be reached, one a row.
@@ -84,7 +69,7 @@ def test_on_a_phone_the_menu_is_folded_and_opens_by_touch_and_keyboard(
     for index in range(links.count()):
         expect(links.nth(index)).to_be_visible()
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "2-phone-menu-open")
 
     # Follow a link: the next page starts folded again.

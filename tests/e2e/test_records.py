@@ -23,33 +23,17 @@ from qorgau.cases import services
 from qorgau.cases.models import Case, CaseDocument
 from qorgau.cases.services import ChildInput, NameInput
 from qorgau.core.workspaces import real_workspace
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 def _body(type_key: str, name: str, region: Region) -> Organisation:
     return OrganisationFactory(
         name=name, type=OrganisationType.objects.get(key=type_key), region=region
     )
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
 
 
 def _russian(page: Any) -> None:
@@ -96,11 +80,11 @@ def test_a_document_is_uploaded_and_the_case_is_transferred_in_russian(
     expect(phone).to_have_url(re.compile(r"/cases/\d+/documents/$"))
     phone.locator("#id_title").fill("Справка из школы")
     phone.locator("#id_file").set_input_files(str(scan))
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-document-upload-phone")
     phone.locator("#document-form button[type=submit]").click()
     expect(phone.locator("#documents [data-status=active]")).to_contain_text("Справка из школы")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "2-documents-phone")
     with phone.expect_download() as download_info:
         phone.locator("#documents a[download]").first.click()
@@ -121,11 +105,11 @@ def test_a_document_is_uploaded_and_the_case_is_transferred_in_russian(
     phone.locator("#id_handover_note").fill(
         "Семья переехала в Алматы. Нужна школа и психолог; тётя — законный представитель."
     )
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "3-transfer-request-phone")
     phone.locator("#transfer-form button[type=submit]").click()
     expect(phone.locator("#status")).to_have_attribute("data-status", "requested")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "4-transfer-requested-phone")
 
     sign_in(page, live_server, receiver)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,24 +18,9 @@ from qorgau.cases import services, services_plan
 from qorgau.cases.reminders import care_reminders_send
 from qorgau.cases.services import ChildInput, NameInput
 from qorgau.core.workspaces import real_workspace
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
 
 
 def test_a_case_manager_acts_on_an_overdue_plan_from_the_reminders_page_in_kazakh(
@@ -87,7 +71,7 @@ def test_a_case_manager_acts_on_an_overdue_plan_from_the_reminders_page_in_kazak
     expect(row).to_contain_text(case.number)
     expect(row).to_contain_text("Көмек жоспарының мерзімі өтті")
     expect(row).not_to_contain_text("Жұмабаев")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-reminders")
 
     row.get_by_role("link", name=case.number).click()

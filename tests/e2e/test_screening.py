@@ -19,7 +19,7 @@ from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import OrganisationFactory, user_with_role
 from qorgau.screening import services
 from qorgau.screening.models import Alert, Indicator, Screening
-from tests.e2e.test_login_language import sign_in
+from tests.e2e.pages import no_sideways_scrolling, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,28 +39,10 @@ COERCED = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    # The live server speaks plain http; secure-only cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    # No worker runs beside the live server: alert e-mails go out at once, to memory.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 def _body(type_key: str, name: str, region: Region) -> Organisation:
     return OrganisationFactory(
         name=name, type=OrganisationType.objects.get(key=type_key), region=region
     )
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
 
 
 def _answer_yes(page: Any, key: str, dimension: str) -> None:
@@ -101,7 +83,7 @@ def test_a_teacher_screens_a_child_on_a_phone_in_kazakh_and_guardianship_is_aler
     phone.locator(f'.site-nav a[href="{reverse("screening:new")}"]').click()
     expect(phone).to_have_url(re.compile(r"/screening/new/$"))
     expect(phone.locator("html")).to_have_attribute("lang", "kk")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "1-new-screening")
 
     phone.locator("#id_place").fill("Орталық базар")
@@ -122,7 +104,7 @@ def test_a_teacher_screens_a_child_on_a_phone_in_kazakh_and_guardianship_is_aler
     for key in COERCED:
         _answer_yes(phone, key, "coercion_destination")
     phone.locator("#id_observations").fill("Базарда күні бойы жүк тасиды, мектепке бармайды.")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "2-answers")
 
     phone.locator('button[name="action"][value="submit"]').click()
@@ -146,13 +128,13 @@ def test_a_teacher_screens_a_child_on_a_phone_in_kazakh_and_guardianship_is_aler
         "16-бап"
     )
     expect(phone.locator(".alerted")).to_contain_text(guardianship.name)
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "3-result")
 
     # The teacher finds it again among the school's screenings.
     phone.locator(f'main a[href="{reverse("screening:list")}"]').click()
     expect(phone.locator("#screening-rows [data-outcome=strong_indication]")).to_have_count(1)
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "4-screenings")
 
     screening = Screening.objects.real().get()

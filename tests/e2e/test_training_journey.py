@@ -25,15 +25,9 @@ from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import TEST_PASSWORD, OrganisationFactory, user_with_role
 from qorgau.training.assessments import demo_bank_entries, question_bank_load
 from qorgau.training.models import Attempt, Attendance, Certificate, Event, Registration
+from tests.e2e.pages import no_sideways_scrolling
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True  # training roles are not asked for a second factor
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 def _sign_in(page: Any, live_server: Any, username: str) -> None:
@@ -42,13 +36,6 @@ def _sign_in(page: Any, live_server: Any, username: str) -> None:
     page.locator("#id_password").fill(TEST_PASSWORD)
     page.locator("form button[type=submit].primary").click()
     expect(page).to_have_url(f"{live_server.url}/")
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
 
 
 def _iso(days: int) -> str:
@@ -65,7 +52,7 @@ def _take_the_test(phone: Any, url: str, code: str, screenshot: Any, name: str) 
     expect(questions.first).to_be_visible()
     for i in range(questions.count()):
         questions.nth(i).locator("input").first.check()
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, name)
     phone.locator("button[name=submit]").click()
     expect(phone.locator("#submitted")).to_be_visible()
@@ -174,7 +161,7 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     phone.locator("#id_phone").fill("+7 701 123 45 67")
     expect(phone.locator("input[name=language][value=kk]")).to_be_checked()
     phone.locator("#id_consent").check()
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "register-kk-360px")
     phone.locator("form button[type=submit].primary").click()
 
@@ -185,7 +172,7 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     registration = Registration.objects.get(email="aigerim@example.org")
     assert code == registration.code_display
     assert registration.language == "kk"
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "registered-kk-360px")
 
     # --- the organiser approves -----------------------------------------------------------
@@ -211,7 +198,7 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     expect(phone.locator("#checkin .message.success")).to_contain_text(
         "Identifying child victims of trafficking"
     )
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "checked-in-kk-360px")
     assert Attendance.objects.filter(registration=registration, method="qr").count() == 1
 
@@ -223,7 +210,7 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     expect(phone.locator("#checkin")).to_contain_text(
         "Осы іс-шараға осы жеке кодпен бекітілген тіркеу табылмады"
     )
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "checkin-email-refused-kk-360px")
     # Scanning again with the code records nothing new.
     phone.locator("#id_identifier").fill(code)
@@ -270,7 +257,7 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
 
     phone.goto(f"{live_server.url}/t/verify/{certificate.code}/")
     expect(phone.locator("main h1")).to_have_text("Бұл сертификат жарамды")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "certificate-verified-kk-360px")
 
     # --- the programme report counts her ------------------------------------------------
@@ -298,5 +285,5 @@ def test_an_organiser_runs_a_three_city_series_and_a_participant_is_trained_by_p
     expect(page.locator("#certificates-issued")).to_have_text("1")
     screenshot(page, "event-report")
     page.set_viewport_size({"width": 360, "height": 800})
-    _no_sideways_scrolling(page)
+    no_sideways_scrolling(page)
     screenshot(page, "event-report-360px")

@@ -8,7 +8,6 @@ Debian's chromium, headless, drives the live server (see the fixtures in conftes
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,22 +18,9 @@ from qorgau.accounts.tests.factories import TEST_PASSWORD, OrganisationFactory, 
 from qorgau.training import materials, surveys
 from qorgau.training.models import Survey, SurveyResponse
 from qorgau.training.tests.factories import EventFactory, RegistrationFactory
+from tests.e2e.pages import no_sideways_scrolling
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _production_settings(settings):
-    settings.QORGAU_REQUIRE_2FA = True
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px phone"
 
 
 def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_results(
@@ -83,7 +69,7 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     phone.locator(f"input[name=q{questions[0].pk}][value='5']").check()
     open_question = next(q for q in questions if q.kind == "open")
     phone.locator(f"textarea[name=q{open_question.pk}]").fill("Индикаторлар тізімі")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "survey-kk-360px")
     phone.locator(".survey-form button.primary").click()
     expect(phone.locator("#answered")).to_be_visible()
@@ -110,7 +96,7 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     screenshot(phone, "survey-results-kk-360px")
     phone.goto(f"{live_server.url}/training/events/{event.pk}/surveys/")
     expect(phone.locator("#survey-feedback .qr-large svg")).to_be_visible()
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "surveys-organiser-kk-360px")
 
     # --- the event report has the feedback section ----------------------------------------
@@ -121,7 +107,7 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     screenshot(page, "event-report-feedback-desktop")
     phone.goto(f"{live_server.url}/training/events/{event.pk}/report/")
     expect(phone.locator("#feedback h2")).to_have_text("Қатысушылардың пікірі")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "event-report-feedback-kk-360px")
 
 
@@ -163,9 +149,9 @@ def test_the_library_finds_materials_for_children_with_special_needs_on_a_phone(
     phone.locator("form[role=search] button.primary").click()
     expect(phone.locator("#materials > li")).to_have_count(1)
     expect(phone.locator("#materials").get_by_text("Оңай оқылатын").first).to_be_visible()
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "library-kk-360px")
     phone.locator("#materials h2 a").click()
     expect(phone.locator("#current-versions")).to_contain_text("Оңай оқылатын")
-    _no_sideways_scrolling(phone)
+    no_sideways_scrolling(phone)
     screenshot(phone, "material-kk-360px")
