@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from qorgau.accounts.tests.factories import UserFactory
+from qorgau.training.models import (
+    Material,
+    MaterialAttachment,
+    MaterialVersion,
+    Survey,
+    SurveyInvitation,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from qorgau.training.tests.factories import AttendanceFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,19 +64,6 @@ def test_the_admin_does_not_show_who_registered(superuser_client):
 
 # --- surveys and materials ----------------------------------------------------------------
 def _survey_and_material_rows():
-    from django.utils import timezone
-
-    from qorgau.training.models import (
-        Material,
-        MaterialAttachment,
-        MaterialVersion,
-        Survey,
-        SurveyInvitation,
-        SurveyParticipation,
-        SurveyQuestion,
-        SurveyResponse,
-    )
-
     person = RegistrationFactory(full_name="Hidden Person", email="hidden@example.org")
     event = person.event
     survey = Survey.objects.create(
