@@ -31,6 +31,7 @@ from qorgau.cases.periods import periods
 from qorgau.cases.services_assessments import AssessmentInput
 from qorgau.cases.services_plan import ServiceInput
 from qorgau.cases.tests.test_services import open_case, register
+from qorgau.core.tests.races import miss_once
 from qorgau.directory.tests.factories import ServiceTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -495,18 +496,6 @@ def test_a_case_that_is_not_closed_cannot_be_reopened(manager, case):
 
 
 # --- double submits racing on one idempotency key -----------------------------------------
-def miss_once(monkeypatch, module, lookup: str) -> None:
-    """The other request saved the row just after this one looked for its key."""
-    real = getattr(module, lookup)
-    calls: list[int] = []
-
-    def lookup_that_misses_once(*args, **kwargs):
-        calls.append(1)
-        return None if len(calls) == 1 else real(*args, **kwargs)
-
-    monkeypatch.setattr(module, lookup, lookup_that_misses_once)
-
-
 @at("2026-01-12")
 def test_a_racing_double_submit_records_one_assessment(manager, case, monkeypatch):
     key = uuid.uuid4()
