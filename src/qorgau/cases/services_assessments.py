@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from qorgau.cases.models import Approval, Case
 from qorgau.cases.models_care import Assessment, BestInterestsOutcome, ReflectionPeriod, RiskLevel
 from qorgau.cases.periods import periods, reflection_end
 from qorgau.cases.services import stale_error
+from qorgau.core.idempotency import save_or_replay
 
 OPEN_STAGES = ("identification", "assistance", "social_inclusion")
 
@@ -151,13 +152,8 @@ def assessment_record(
     )
     _apply(assessment, data)
     assessment.validate(exclude=["workspace", "case", "assessed_by", "approval"])
-    try:
-        with transaction.atomic():  # a savepoint: a racing double submit may take the key
-            assessment.save()
-    except IntegrityError:
-        existing = _assessment_with_key(case, idempotency_key)
-        if existing is None:
-            raise
+    existing = save_or_replay(assessment, lambda: _assessment_with_key(case, idempotency_key))
+    if existing is not None:
         return _repeated_assessment(existing, case)
     if data.kind == Assessment.Kind.RISK:
         assessment.approval = ask_approval(

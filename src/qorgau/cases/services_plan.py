@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from qorgau.cases.models_care import AssistancePlan, PlanService, ServiceDeliver
 from qorgau.cases.periods import periods, plan_end
 from qorgau.cases.services import stale_error
 from qorgau.cases.services_assessments import ask_approval, require_open
+from qorgau.core.idempotency import save_or_replay
 from qorgau.directory.models import ServiceType
 
 
@@ -226,13 +227,8 @@ def plan_service_add(
         added_by=actor,
     )
     service.validate(exclude=["workspace", "plan", "added_by", "service_type", "provider"])
-    try:
-        with transaction.atomic():  # a savepoint: a racing double submit may take the key
-            service.save()
-    except IntegrityError:
-        existing = _service_with_key(case, idempotency_key)
-        if existing is None:
-            raise
+    existing = save_or_replay(service, lambda: _service_with_key(case, idempotency_key))
+    if existing is not None:
         return _repeated_service(existing, plan)
     AssistancePlan.objects.in_workspace(case.workspace).filter(pk=current.pk).update(
         approval=None, version=F("version") + 1, updated_at=timezone.now()
@@ -294,21 +290,17 @@ def service_deliver(
         errors["note"] = _("Say what was done.")
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():  # a savepoint: a racing double submit may take the key
-            delivery = ServiceDelivery.objects.create(
-                workspace=workspace,
-                idempotency_key=idempotency_key,
-                service=service,
-                delivered_on=delivered_on,
-                note=note.strip()[:500],
-                recorded_by=actor,
-                organisation=service.provider,
-            )
-    except IntegrityError:
-        existing = _delivery_with_key(service, idempotency_key)
-        if existing is None:
-            raise
+    delivery = ServiceDelivery(
+        workspace=workspace,
+        idempotency_key=idempotency_key,
+        service=service,
+        delivered_on=delivered_on,
+        note=note.strip()[:500],
+        recorded_by=actor,
+        organisation=service.provider,
+    )
+    existing = save_or_replay(delivery, lambda: _delivery_with_key(service, idempotency_key))
+    if existing is not None:
         return _repeated_delivery(existing, service)
     record(
         actor=actor,

@@ -26,6 +26,7 @@ from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
 from qorgau.cases.models import Case
 from qorgau.cases.services import stale_error
+from qorgau.core.idempotency import save_or_replay
 from qorgau.core.models import Workspace
 from qorgau.justice import selectors
 from qorgau.justice.articles import criminal_code_articles
@@ -56,20 +57,6 @@ def _replay(model: type[Model], workspace: Workspace, key: uuid.UUID | None, act
     if existing is not None and existing.recorded_by_id != actor.pk:
         raise ValidationError(_("This form was already used. Reload the page and try again."))
     return existing
-
-
-def _saved_once(row: Any, workspace: Workspace, key: uuid.UUID | None, actor: User) -> Any:
-    """Save a new row in a savepoint. If a racing double submit saved the same key first, that
-    row (the IntegrityError is not a 500); None when this row was saved."""
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        replayed = _replay(type(row), workspace, key, actor)
-        if replayed is None:
-            raise
-        return replayed
-    return None
 
 
 # --- proceedings --------------------------------------------------------------------------
@@ -279,7 +266,9 @@ def decision_record(
         summary=summary.strip(),
         recorded_by=actor,
     )
-    replayed = _saved_once(decision, proceeding.workspace, idempotency_key, actor)
+    replayed = save_or_replay(
+        decision, lambda: _replay(type(decision), proceeding.workspace, idempotency_key, actor)
+    )
     if replayed is not None:
         return replayed
     record(
@@ -418,7 +407,9 @@ def interview_record(
         recorded_by=actor,
     )
     interview.validate(exclude=["workspace", "proceeding", "recorded_by"])
-    replayed = _saved_once(interview, proceeding.workspace, idempotency_key, actor)
+    replayed = save_or_replay(
+        interview, lambda: _replay(type(interview), proceeding.workspace, idempotency_key, actor)
+    )
     if replayed is not None:
         return replayed
     record(
@@ -559,7 +550,9 @@ def claim_create(
     )
     _apply_claim(claim, data)
     claim.validate(exclude=["workspace", "proceeding", "recorded_by"])
-    replayed = _saved_once(claim, proceeding.workspace, idempotency_key, actor)
+    replayed = save_or_replay(
+        claim, lambda: _replay(type(claim), proceeding.workspace, idempotency_key, actor)
+    )
     if replayed is not None:
         return replayed
     record(
