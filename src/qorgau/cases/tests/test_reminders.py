@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from qorgau.accounts.models import Membership
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import user_with_role
 from qorgau.audit.models import AuditEvent
@@ -22,6 +23,7 @@ from qorgau.cases import services_closure as closures
 from qorgau.cases import services_plan as plans
 from qorgau.cases.models_care import FollowUpVisit
 from qorgau.cases.reminder_models import CareReminder
+from qorgau.cases.reminder_tasks import send_care_reminder_emails
 from qorgau.cases.reminders import care_reminders_send, reminders_for
 from qorgau.cases.tests.test_care_services import (
     approve,
@@ -236,6 +238,47 @@ def test_a_finished_follow_up_gets_no_visit_reminder(manager, supervisor, case, 
         closures.follow_up_finish(actor=manager, closure=closure, version=case.version)
     with at("2026-06-03"):
         assert send() == []
+
+
+# --- rechecked at send -------------------------------------------------------------------
+def _written_not_sent(workspace) -> list[int]:
+    """The daily write without its e-mails (queued on a commit that never comes here)."""
+    return [reminder.pk for reminder in care_reminders_send(workspace=workspace)]
+
+
+def test_the_e_mail_skips_a_person_who_may_no_longer_see_the_case(
+    manager, supervisor, case, workspace, immediate_tasks
+):
+    with at("2026-03-02"):
+        close_case(manager, supervisor, case)
+    with at("2026-06-03"):
+        ids = _written_not_sent(workspace)
+        # Between the write and the send, the case manager leaves the organisation.
+        Membership.objects.filter(user=manager).update(is_active=False)
+        sent = send_care_reminder_emails.call(reminder_ids=ids)
+
+    assert len(ids) == 1
+    assert sent == 1
+    assert [m.to for m in mail.outbox] == [["bolat@sp.kz"]]  # the supervisor only
+
+
+def test_the_e_mail_skips_a_reminder_no_longer_due(
+    manager, supervisor, case, workspace, immediate_tasks
+):
+    with at("2026-03-02"):
+        closure = close_case(manager, supervisor, case)
+    first = FollowUpVisit.objects.in_workspace(workspace).filter(closure=closure).first()
+    with at("2026-06-03"):
+        ids = _written_not_sent(workspace)
+        # The visit is recorded before the e-mails go out.
+        closures.follow_up_record(
+            actor=manager, visit=first, visited_on=date(2026, 6, 3), note="Living safely."
+        )
+        sent = send_care_reminder_emails.call(reminder_ids=ids)
+
+    assert len(ids) == 1
+    assert sent == 0
+    assert mail.outbox == []
 
 
 # --- idempotency is the database's --------------------------------------------------------
