@@ -420,6 +420,75 @@ def test_the_page_says_when_there_is_nothing_to_do(client, manager, case):
     assert reverse("cases:reminders") in page.content.decode()  # in the menu
 
 
+# --- the home page ------------------------------------------------------------------------
+def _home_panel(client) -> str:
+    page = client.get(reverse("core:home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    start = html.find('id="home-reminders"')
+    return "" if start < 0 else html[start : html.index("</section>", start)]
+
+
+def test_the_home_page_counts_the_open_reminders_in_constant_queries(
+    client, manager, pavlodar, workspace, django_assert_num_queries
+):
+    client.force_login(manager)
+
+    def cases_with_ended_plans(count: int) -> None:
+        with at("2026-01-15"):
+            for n in range(count):
+                child = register(manager, pavlodar["social_protection"], workspace, f"Child {n}")
+                make_plan(manager, open_case(manager, child, workspace))
+        with at("2026-07-20"):
+            care_reminders_send(workspace=workspace)
+
+    cases_with_ended_plans(1)
+    with at("2026-07-20"):
+        client.get(reverse("core:home"))  # warm the session and the grants
+        with django_assert_num_queries(8) as few:
+            one = _home_panel(client)
+    cases_with_ended_plans(3)
+    with at("2026-07-20"), django_assert_num_queries(len(few.captured_queries)):
+        four = _home_panel(client)
+
+    assert 'data-open="1"' in one and "Open 1 reminder<" in one
+    assert 'data-open="4"' in four and "Open 4 reminders" in four
+    assert f'href="{reverse("cases:reminders")}"' in four
+
+
+def test_the_home_page_counts_only_what_is_still_open(manager, supervisor, case, workspace, client):
+    with at("2026-03-02"):
+        closure = close_case(manager, supervisor, case)
+    first = FollowUpVisit.objects.in_workspace(workspace).filter(closure=closure).first()
+    client.force_login(supervisor)
+    with at("2026-06-03"):
+        care_reminders_send(workspace=workspace)
+        overdue = _home_panel(client)
+        closures.follow_up_record(
+            actor=manager, visit=first, visited_on=date(2026, 6, 3), note="Living safely."
+        )
+        recorded = _home_panel(client)
+
+    assert 'data-open="1"' in overdue  # the supervisor is told of the overdue visit
+    assert 'data-open="0"' in recorded  # recorded: nothing open any more
+    assert 'class="empty"' in recorded
+    assert f'href="{reverse("cases:reminders")}"' in recorded
+
+
+def test_the_home_page_shows_no_reminders_to_someone_without_a_reminders_page(
+    client, manager, supervisor, case, pavlodar, workspace
+):
+    with at("2026-03-02"):
+        close_case(manager, supervisor, case)
+    with at("2026-06-03"):
+        care_reminders_send(workspace=workspace)
+        for role in (Role.FRONT_LINE, Role.TRAINER, Role.AUDITOR):
+            client.force_login(user_with_role(role, pavlodar["social_protection"]))
+            assert _home_panel(client) == "", role
+            home = client.get(reverse("core:home")).content.decode()
+            assert reverse("cases:reminders") not in home
+
+
 # --- the API ------------------------------------------------------------------------------
 def test_the_api_lists_the_same_reminders_in_constant_queries(
     manager, supervisor, pavlodar, workspace
