@@ -107,6 +107,12 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     assert SurveyResponse.objects.filter(survey=survey).count() == 4
     assert not SurveyResponse.objects.filter(registration__isnull=False).exists()
 
+    # The lost-code step at desktop width, opened.
+    page.goto(f"{live_server.url}/t/{path}")
+    page.locator("#lost-code summary").click()
+    expect(page.locator("input[name=lost_code_email]")).to_be_visible()
+    screenshot(page, "survey-lost-code-desktop")
+
     # --- the organiser reads the results --------------------------------------------------
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("#id_username").fill("zhanna")
