@@ -6,25 +6,30 @@ the test, the attendance or the answer would then go in that person's name. The 
 only to them (in the e-mail that confirmed their place, and on the page after registering).
 
 Wrong codes are rate-limited per page (the test, the session or the survey) and client address,
-in the shared cache (ADR 0020). Only failures count: a room of participants shares one address.
+counted exactly in the database (core/throttle.py; ADR 0020 and its amendment). Only failures
+count: a room of participants shares one address.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from qorgau.core.throttle import Throttle
 from qorgau.training.models import Registration
 from qorgau.training.normalise import code_key
 
 # Wrong personal codes one address may try on one page, per window (seconds).
 CODE_ATTEMPTS = 10
 CODE_WINDOW = 15 * 60
+WRONG_CODES = Throttle(
+    scope="training.wrong-codes", limit=CODE_ATTEMPTS, window=timedelta(seconds=CODE_WINDOW)
+)
 
 T = TypeVar("T")
 
@@ -62,24 +67,26 @@ class TooManyWrongCodes(Exception):
 
 
 def _key(request: HttpRequest, page: str) -> str:
-    return f"qorgau:training:wrong-codes:{page}:{request.META.get('REMOTE_ADDR', '')}"
+    return f"{page}:{request.META.get('REMOTE_ADDR', '')}"
 
 
 def with_code_throttle(request: HttpRequest, *, page: str, attempt: Callable[[], T]) -> T:
     """Run ``attempt`` (which raises ValidationError for a wrong code) unless this address gave
     CODE_ATTEMPTS wrong codes on this page within CODE_WINDOW; count a wrong one.
 
-    ``page`` names the test, session or survey, e.g. ``"test:12"``.
+    ``page`` names the test, session or survey, e.g. ``"test:12"``. The attempt's place is taken
+    before it runs, so parallel guesses cannot pass the limit, and given back unless it raised
+    ValidationError: right codes (and other refusals, e.g. an expired link) do not count.
     """
     key = _key(request, page)
-    if int(cache.get(key, 0)) >= CODE_ATTEMPTS:
+    if not WRONG_CODES.take(key):
         raise TooManyWrongCodes
+    wrong = False
     try:
         return attempt()
     except ValidationError:
-        cache.add(key, 0, CODE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, CODE_WINDOW)
+        wrong = True
         raise
+    finally:
+        if not wrong:
+            WRONG_CODES.give_back(key)

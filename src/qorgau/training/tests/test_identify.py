@@ -5,13 +5,13 @@ rate-limited per page and client address (training/identify.py, ADR 0020)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from qorgau.core.models import ThrottleWindow
 from qorgau.training import assessments, identify, services, surveys
 from qorgau.training.models import Attempt, Attendance, Survey
 from qorgau.training.tests.factories import RegistrationFactory, SessionFactory
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = "aigerim@example.org"
 CODE = "KX4P7Q2M"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -160,7 +153,8 @@ def test_guessing_codes_is_stopped_after_a_few_wrong_ones(client: Client, person
     assert stopped.status_code == 429
     assert "Too many attempts with a wrong code" in str(stopped.context["form"].errors)
     assert not Attempt.objects.exists() and not Attendance.objects.exists()
-    cache.clear()  # the window has passed
+    # The window has passed (travelling 15 minutes on would expire the check-in link too).
+    ThrottleWindow.objects.update(ends_at=timezone.now())
     assert client.post(url, {"identifier": CODE}).status_code in (200, 302)
 
 
@@ -199,22 +193,14 @@ def test_the_throttle_message_is_translated(client: Client, person, checkin_url)
         assert word in page.content.decode().lower()
 
 
-def test_wrong_codes_are_counted_in_the_cache_every_worker_shares(client: Client, checkin_url):
-    from django.core.cache.backends.db import DatabaseCache
-
+def test_wrong_codes_are_counted_in_the_database_every_worker_shares(
+    client: Client, person, checkin_url, session
+):
     for guess in range(3):
         client.post(checkin_url, {"identifier": f"AAAA{guess:04d}"})
+    client.post(checkin_url, {"identifier": CODE})  # a right one gives its place back
 
-    # Another gunicorn worker has its own cache object; it reads the same table.
-    other_worker = DatabaseCache("qorgau_cache", {})
-    keys = [key for key in _cache_keys() if "wrong-codes:checkin:" in key]
-    assert len(keys) == 1
-    assert other_worker.get(keys[0].split(":", 2)[2]) == 3
-
-
-def _cache_keys() -> list[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM qorgau_cache")
-        return [row[0] for row in cursor.fetchall()]
+    window = ThrottleWindow.objects.get()
+    assert window.key == f"training.wrong-codes:checkin:{session.pk}:127.0.0.1"
+    assert window.count == 3
+    assert identify.WRONG_CODES.used(f"checkin:{session.pk}:127.0.0.1") == 3
