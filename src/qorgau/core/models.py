@@ -151,3 +151,21 @@ class WorkspaceScopedModel(TimeStampedModel):
         into a field error where a user can cause one.
         """
         self.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+class ThrottleWindow(models.Model):
+    """How many attempts one key (e.g. wrong personal codes from one address on one page) has
+    used in the window that ends at ``ends_at``. Changed only by ``core/throttle.py``, in single
+    UPDATE statements, so parallel requests never lose a count; expired rows are deleted by the
+    daily job ``prune_throttle_windows``."""
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    ends_at = models.DateTimeField(_("window ends"), db_index=True)
+    count = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("throttle window")
+        verbose_name_plural = _("throttle windows")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.ends_at:%Y-%m-%d %H:%M}"

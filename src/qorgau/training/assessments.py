@@ -22,7 +22,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
+from qorgau.core.signed_links import LinkExpired, LinkInvalid, TimestampedLink
 from qorgau.training.identify import registration_by_code, unknown_code
 from qorgau.training.models import (
     Assessment,
@@ -46,6 +46,7 @@ from qorgau.training.models import (
 TEST_SALT = "qorgau.training.test"
 # The link or QR code is shown during the event; a day covers a long training day.
 TEST_LINK_MAX_AGE = timedelta(hours=24)
+TEST_LINK = TimestampedLink(salt=TEST_SALT, max_age=TEST_LINK_MAX_AGE)
 DEFAULT_PER_FORM = 10
 
 Phase = Assessment.Phase
@@ -194,21 +195,17 @@ def assessment_close(*, actor: User | None, assessment: Assessment) -> Assessmen
 
 # --- the link -----------------------------------------------------------------------------
 def assessment_token(*, assessment: Assessment) -> str:
-    return signing.TimestampSigner(salt=TEST_SALT).sign(str(assessment.pk))
+    return TEST_LINK.sign(assessment.pk)
 
 
 def assessment_for_token(*, token: str) -> Assessment:
     try:
-        value = signing.TimestampSigner(salt=TEST_SALT).unsign(token, max_age=TEST_LINK_MAX_AGE)
-    except signing.SignatureExpired as error:
+        pk = TEST_LINK.unsign_pk(token)
+    except LinkExpired as error:
         raise AssessmentLinkExpired from error
-    except signing.BadSignature as error:
+    except LinkInvalid as error:
         raise AssessmentLinkInvalid from error
-    assessment = (
-        Assessment.objects.select_related("event")
-        .filter(pk=int(value) if value.isdigit() else 0)
-        .first()
-    )
+    assessment = Assessment.objects.select_related("event").filter(pk=pk).first()
     if assessment is None:
         raise AssessmentLinkInvalid
     return assessment

@@ -21,7 +21,6 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
+from qorgau.core.signed_links import LinkInvalid, SignedLink
 from qorgau.training.emails import site_url
 from qorgau.training.models import (
     LANGUAGE_CODES,
@@ -47,6 +47,7 @@ from qorgau.training.models import (
 )
 
 DOWNLOAD_SALT = "qorgau.training.certificate"
+DOWNLOAD_LINK = SignedLink(salt=DOWNLOAD_SALT)
 # Crockford's base 32: no I, L, O or U, so a code read aloud or typed is hard to get wrong.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RANDOM_LENGTH = 10
@@ -291,7 +292,7 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def download_token(certificate: Certificate) -> str:
-    return signing.dumps(certificate.pk, salt=DOWNLOAD_SALT)
+    return DOWNLOAD_LINK.sign(certificate.pk)
 
 
 def download_url(certificate: Certificate) -> str:
@@ -301,8 +302,8 @@ def download_url(certificate: Certificate) -> str:
 
 def certificate_for_token(token: str) -> Certificate | None:
     try:
-        pk = signing.loads(token, salt=DOWNLOAD_SALT)
-    except signing.BadSignature:
+        pk = DOWNLOAD_LINK.unsign_pk(token)
+    except LinkInvalid:
         return None
     return Certificate.objects.select_related("registration", "event").filter(pk=pk).first()
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qorgau.core.signed_links import SignedLink
 from qorgau.training.calendar import Slot, build_ics
 from qorgau.training.models import Event, Registration
 
 CANCEL_SALT = "qorgau.training.cancel"
+CANCEL_LINK = SignedLink(salt=CANCEL_SALT)
 
 
 class Kind:
@@ -34,7 +35,7 @@ def site_url() -> str:
 
 
 def cancel_token(registration: Registration) -> str:
-    return signing.dumps(registration.pk, salt=CANCEL_SALT)
+    return CANCEL_LINK.sign(registration.pk)
 
 
 def cancel_url(registration: Registration) -> str:

@@ -6,34 +6,49 @@ the test, the attendance or the answer would then go in that person's name. The 
 only to them (in the e-mail that confirmed their place, and on the page after registering).
 
 Wrong codes are rate-limited per page (the test, the session or the survey) and client address,
-in the shared cache (ADR 0020). Only failures count: a room of participants shares one address.
+counted exactly in the database (core/throttle.py; ADR 0020 and its amendment). Only failures
+count: a room of participants shares one address.
 
 A participant who lost their code asks for it again with their e-mail address on the same
-pages (ADR 0024). The same counter limits that: each request counts against the client address
-(whatever the event or address asked for), and an event and address get at most one e-mail per
-window, so a second click sends nothing new. The page answers the same whether or not the
-address is registered; the code goes only to the registered address.
+pages (ADR 0024). The same database throttle limits that: each request counts against the
+client address (whatever the event or address asked for), and an event and address get at most
+one e-mail per window, so a second click sends nothing new. The page answers the same whether
+or not the address is registered; the code goes only to the registered address. Asking for a
+code never counts as a wrong code.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from qorgau.core.throttle import Throttle
 from qorgau.training.models import Registration
 from qorgau.training.normalise import code_key, email_key
 
 # Wrong personal codes one address may try on one page, per window (seconds).
 CODE_ATTEMPTS = 10
 CODE_WINDOW = 15 * 60
+WRONG_CODES = Throttle(
+    scope="training.wrong-codes", limit=CODE_ATTEMPTS, window=timedelta(seconds=CODE_WINDOW)
+)
 # Requests for a lost code one address may make (any events and e-mail addresses), per window.
 RESEND_REQUESTS = 10
+LOST_CODE_REQUESTS = Throttle(
+    scope="training.lost-code-requests",
+    limit=RESEND_REQUESTS,
+    window=timedelta(seconds=CODE_WINDOW),
+)
+# One e-mail per event and address per window: a second click sends nothing new.
+LOST_CODE_SENDS = Throttle(
+    scope="training.lost-code-sends", limit=1, window=timedelta(seconds=CODE_WINDOW)
+)
 
 T = TypeVar("T")
 
@@ -81,35 +96,39 @@ class TooManyRequests(Exception):
 
 
 def _key(request: HttpRequest, page: str) -> str:
-    return f"qorgau:training:wrong-codes:{page}:{request.META.get('REMOTE_ADDR', '')}"
+    return f"{page}:{request.META.get('REMOTE_ADDR', '')}"
 
 
-def _spent(key: str, limit: int) -> bool:
-    return int(cache.get(key, 0)) >= limit
-
-
-def _count(key: str) -> None:
-    cache.add(key, 0, CODE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, CODE_WINDOW)
+def _address_key(event_id: int, email: str) -> str:
+    """The event and a keyed digest of the normalised address: the throttle table never holds
+    an address in clear, and without the secret key a digest cannot be matched to a list of
+    known addresses."""
+    digest = salted_hmac(
+        "qorgau.training.lost-code", email_key(email), algorithm="sha256"
+    ).hexdigest()
+    return f"{event_id}:{digest}"
 
 
 def with_code_throttle(request: HttpRequest, *, page: str, attempt: Callable[[], T]) -> T:
     """Run ``attempt`` (which raises ValidationError for a wrong code) unless this address gave
     CODE_ATTEMPTS wrong codes on this page within CODE_WINDOW; count a wrong one.
 
-    ``page`` names the test, session or survey, e.g. ``"test:12"``.
+    ``page`` names the test, session or survey, e.g. ``"test:12"``. The attempt's place is taken
+    before it runs, so parallel guesses cannot pass the limit, and given back unless it raised
+    ValidationError: right codes (and other refusals, e.g. an expired link) do not count.
     """
     key = _key(request, page)
-    if _spent(key, CODE_ATTEMPTS):
+    if not WRONG_CODES.take(key):
         raise TooManyWrongCodes
+    wrong = False
     try:
         return attempt()
     except ValidationError:
-        _count(key)
+        wrong = True
         raise
+    finally:
+        if not wrong:
+            WRONG_CODES.give_back(key)
 
 
 def with_resend_throttle(
@@ -119,13 +138,17 @@ def with_resend_throttle(
     asked RESEND_REQUESTS times within CODE_WINDOW (TooManyRequests), or this event and
     address were asked for already within the window (nothing is sent; False).
 
-    The address is kept in the cache only as a digest, never in clear."""
-    client = _key(request, "lost-code")
-    if _spent(client, RESEND_REQUESTS):
+    Every request that gets past the client limit keeps its place, registered address or not.
+    The event and address's one place is taken before ``send`` runs, so two parallel clicks
+    send one e-mail, and given back if ``send`` fails, so the participant may try again."""
+    if not LOST_CODE_REQUESTS.take(request.META.get("REMOTE_ADDR", "")):
         raise TooManyRequests
-    _count(client)
-    digest = hashlib.sha256(email_key(email).encode()).hexdigest()
-    if not cache.add(f"qorgau:training:lost-code:{event_id}:{digest}", 1, CODE_WINDOW):
+    address = _address_key(event_id, email)
+    if not LOST_CODE_SENDS.take(address):
         return False
-    send()
+    try:
+        send()
+    except Exception:
+        LOST_CODE_SENDS.give_back(address)
+        raise
     return True

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -33,6 +32,7 @@ from qorgau.accounts.models import User
 from qorgau.accounts.permissions import can
 from qorgau.audit.services import record
 from qorgau.core.reference import LANGUAGES
+from qorgau.core.signed_links import LinkInvalid, SignedLink
 from qorgau.training.emails import site_url
 from qorgau.training.identify import registration_by_code, unknown_code
 from qorgau.training.models import (
@@ -49,6 +49,8 @@ from qorgau.training.survey_templates import SCALE, default_period, survey_templ
 
 SURVEY_SALT = "qorgau.training.survey"
 RESPONDENT_SALT = "qorgau.training.survey.respondent"
+SURVEY_LINK = SignedLink(salt=SURVEY_SALT)
+RESPONDENT_LINK = SignedLink(salt=RESPONDENT_SALT)
 OPEN_ANSWER_MAX = 2000
 Kind = Survey.Kind
 
@@ -255,7 +257,7 @@ def survey_question_remove(*, actor: User | None, question: SurveyQuestion) -> N
 
 # --- links --------------------------------------------------------------------------------
 def survey_token(survey: Survey) -> str:
-    return signing.dumps(survey.pk, salt=SURVEY_SALT)
+    return SURVEY_LINK.sign(survey.pk)
 
 
 def survey_url(survey: Survey) -> str:
@@ -264,8 +266,8 @@ def survey_url(survey: Survey) -> str:
 
 def survey_for_token(token: str) -> Survey:
     try:
-        pk = signing.loads(token, salt=SURVEY_SALT)
-    except signing.BadSignature as error:
+        pk = SURVEY_LINK.unsign_pk(token)
+    except LinkInvalid as error:
         raise Http404 from error
     survey = Survey.objects.select_related("event").filter(pk=pk).first()
     if survey is None:
@@ -274,7 +276,7 @@ def survey_for_token(token: str) -> Survey:
 
 
 def respondent_token(survey: Survey, registration: Registration) -> str:
-    return signing.dumps({"s": survey.pk, "r": registration.pk}, salt=RESPONDENT_SALT)
+    return RESPONDENT_LINK.sign({"s": survey.pk, "r": registration.pk})
 
 
 def respondent_url(survey: Survey, registration: Registration) -> str:
@@ -286,8 +288,8 @@ def respondent_url(survey: Survey, registration: Registration) -> str:
 
 def respondent_for_token(token: str) -> tuple[Survey, Registration]:
     try:
-        value = signing.loads(token, salt=RESPONDENT_SALT)
-    except signing.BadSignature as error:
+        value = RESPONDENT_LINK.unsign(token)
+    except LinkInvalid as error:
         raise Http404 from error
     if not isinstance(value, dict):
         raise Http404

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,8 +22,9 @@ from qorgau.accounts.permissions import can
 from qorgau.core.forms import attach_errors, flash_errors
 from qorgau.core.http import request_user
 from qorgau.core.qr import qr_svg
+from qorgau.core.signed_links import LinkInvalid, TimestampedLink
 from qorgau.training import identify, selectors, services, spreadsheets
-from qorgau.training.emails import CANCEL_SALT, event_ics
+from qorgau.training.emails import CANCEL_LINK, event_ics
 from qorgau.training.forms import (
     AudienceFormSet,
     CloneForm,
@@ -42,7 +43,8 @@ from qorgau.training.models import Event, Registration, Session
 
 PAGE_SIZE = 25
 THANKS_SALT = "qorgau.training.registered"
-THANKS_MAX_AGE = 24 * 3600
+THANKS_MAX_AGE = timedelta(hours=24)
+THANKS_LINK = TimestampedLink(salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
 
 
 def _query(request: HttpRequest) -> str:
@@ -704,7 +706,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            token = signing.TimestampSigner(salt=THANKS_SALT).sign(str(submitted.registration.pk))
+            token = THANKS_LINK.sign(submitted.registration.pk)
             return redirect("training_public:registered", code=event.code, token=token)
     return render(
         request,
@@ -725,10 +727,10 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
 def registered(request: HttpRequest, code: str, token: str) -> HttpResponse:
     event = selectors.public_event(code=code)
     try:
-        pk = signing.TimestampSigner(salt=THANKS_SALT).unsign(token, max_age=THANKS_MAX_AGE)
-    except signing.BadSignature as error:
+        pk = THANKS_LINK.unsign_pk(token)
+    except LinkInvalid as error:  # expired too
         raise Http404 from error
-    registration = Registration.objects.filter(pk=int(pk), event=event).first()
+    registration = Registration.objects.filter(pk=pk, event=event).first()
     if registration is None:
         raise Http404
     return render(
@@ -741,8 +743,8 @@ def registered(request: HttpRequest, code: str, token: str) -> HttpResponse:
 def cancel(request: HttpRequest, code: str, token: str) -> HttpResponse:
     event = selectors.public_event(code=code)
     try:
-        pk = signing.loads(token, salt=CANCEL_SALT)
-    except signing.BadSignature as error:
+        pk = CANCEL_LINK.unsign_pk(token)
+    except LinkInvalid as error:
         raise Http404 from error
     registration = Registration.objects.filter(pk=pk, event=event).first()
     if registration is None:

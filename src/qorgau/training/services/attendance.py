@@ -6,12 +6,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qorgau.accounts.models import User
 from qorgau.audit.services import record
+from qorgau.core.signed_links import LinkExpired, LinkInvalid, TimestampedLink
 from qorgau.training.identify import registration_by_code, unknown_code
 from qorgau.training.models import (
     Attendance,
@@ -22,6 +22,7 @@ from qorgau.training.services.common import Status, _may, _require
 
 CHECKIN_SALT = "qorgau.training.checkin"
 CHECKIN_MAX_AGE = timedelta(minutes=15)
+CHECKIN_LINK = TimestampedLink(salt=CHECKIN_SALT, max_age=CHECKIN_MAX_AGE)
 
 
 @dataclass(frozen=True)
@@ -92,20 +93,18 @@ class CheckinLinkInvalid(Exception):
 
 
 def checkin_token(*, session: Session) -> str:
-    return signing.TimestampSigner(salt=CHECKIN_SALT).sign(str(session.pk))
+    return CHECKIN_LINK.sign(session.pk)
 
 
 def session_for_checkin(*, token: str) -> Session:
     try:
-        value = signing.TimestampSigner(salt=CHECKIN_SALT).unsign(token, max_age=CHECKIN_MAX_AGE)
-    except signing.SignatureExpired as error:
+        pk = CHECKIN_LINK.unsign_pk(token)
+    except LinkExpired as error:
         raise CheckinLinkExpired from error
-    except signing.BadSignature as error:
+    except LinkInvalid as error:
         raise CheckinLinkInvalid from error
     session = (
-        Session.objects.select_related("event__organiser", "event__region")
-        .filter(pk=int(value) if value.isdigit() else 0)
-        .first()
+        Session.objects.select_related("event__organiser", "event__region").filter(pk=pk).first()
     )
     if session is None:
         raise CheckinLinkInvalid

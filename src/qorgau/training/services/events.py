@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -110,6 +111,30 @@ def _save_audiences(event: Event, audiences: Sequence[AudienceData]) -> None:
     EventAudience.objects.bulk_create(rows)
 
 
+def _save_event(
+    *,
+    actor: User | None,
+    event: Event,
+    data: EventData,
+    action: str,
+    details: Callable[[Event], dict[str, Any]],
+) -> None:
+    """The end of event_create and event_update: the data onto the event, checked and saved
+    with its co-organisers and audiences, and the audit event (``details`` of the saved event)."""
+    _apply_event_data(event, data)
+    event.full_clean()
+    event.save()
+    event.co_organisers.set(data.co_organisers)
+    _save_audiences(event, data.audiences)
+    record(
+        actor=actor,
+        action=action,
+        target=event,
+        organisation=event.organiser,
+        details=details(event),
+    )
+
+
 @transaction.atomic
 def event_create(*, actor: User | None, data: EventData, code: str | None = None) -> Event:
     """A new event. ``code`` (the public address) is for the demo's fixed addresses only."""
@@ -119,17 +144,12 @@ def event_create(*, actor: User | None, data: EventData, code: str | None = None
     )
     _check_programme(data.programme, data.organiser)
     event = Event(code=code or _new_event_code(), created_by=actor)
-    _apply_event_data(event, data)
-    event.full_clean()
-    event.save()
-    event.co_organisers.set(data.co_organisers)
-    _save_audiences(event, data.audiences)
-    record(
+    _save_event(
         actor=actor,
+        event=event,
+        data=data,
         action="training.event.create",
-        target=event,
-        organisation=event.organiser,
-        details={"title": event.title, "city": event.city, "starts_on": str(event.starts_on)},
+        details=lambda e: {"title": e.title, "city": e.city, "starts_on": str(e.starts_on)},
     )
     return event
 
@@ -158,17 +178,12 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
         raise ValidationError(
             {"ends_on": _("Some sessions fall outside these days. Move them first.")}
         )
-    _apply_event_data(event, data)
-    event.full_clean()
-    event.save()
-    event.co_organisers.set(data.co_organisers)
-    _save_audiences(event, data.audiences)
-    record(
+    _save_event(
         actor=actor,
+        event=event,
+        data=data,
         action="training.event.update",
-        target=event,
-        organisation=event.organiser,
-        details={"title": event.title, "capacity": event.capacity},
+        details=lambda e: {"title": e.title, "capacity": e.capacity},
     )
     _fill_from_waiting_list(actor=actor, event=event)
     return event

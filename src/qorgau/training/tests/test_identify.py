@@ -9,11 +9,12 @@ and the organiser can send it again from the participants list."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -21,6 +22,7 @@ from django.utils.translation import override
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import OrganisationFactory, user_with_role
 from qorgau.audit.models import AuditEvent
+from qorgau.core.models import ThrottleWindow
 from qorgau.training import assessments, identify, services, surveys
 from qorgau.training.models import Attempt, Attendance, Survey
 from qorgau.training.tests.factories import EventFactory, RegistrationFactory, SessionFactory
@@ -29,13 +31,6 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = "aigerim@example.org"
 CODE = "KX4P7Q2M"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -169,7 +164,8 @@ def test_guessing_codes_is_stopped_after_a_few_wrong_ones(client: Client, person
     assert stopped.status_code == 429
     assert "Too many attempts with a wrong code" in str(stopped.context["form"].errors)
     assert not Attempt.objects.exists() and not Attendance.objects.exists()
-    cache.clear()  # the window has passed
+    # The window has passed (travelling 15 minutes on would expire the check-in link too).
+    ThrottleWindow.objects.update(ends_at=timezone.now())
     assert client.post(url, {"identifier": CODE}).status_code in (200, 302)
 
 
@@ -208,25 +204,17 @@ def test_the_throttle_message_is_translated(client: Client, person, checkin_url)
         assert word in page.content.decode().lower()
 
 
-def test_wrong_codes_are_counted_in_the_cache_every_worker_shares(client: Client, checkin_url):
-    from django.core.cache.backends.db import DatabaseCache
-
+def test_wrong_codes_are_counted_in_the_database_every_worker_shares(
+    client: Client, person, checkin_url, session
+):
     for guess in range(3):
         client.post(checkin_url, {"identifier": f"AAAA{guess:04d}"})
+    client.post(checkin_url, {"identifier": CODE})  # a right one gives its place back
 
-    # Another gunicorn worker has its own cache object; it reads the same table.
-    other_worker = DatabaseCache("qorgau_cache", {})
-    keys = [key for key in _cache_keys() if "wrong-codes:checkin:" in key]
-    assert len(keys) == 1
-    assert other_worker.get(keys[0].split(":", 2)[2]) == 3
-
-
-def _cache_keys() -> list[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM qorgau_cache")
-        return [row[0] for row in cursor.fetchall()]
+    window = ThrottleWindow.objects.get()
+    assert window.key == f"training.wrong-codes:checkin:{session.pk}:127.0.0.1"
+    assert window.count == 3
+    assert identify.WRONG_CODES.used(f"checkin:{session.pk}:127.0.0.1") == 3
 
 
 # --- a lost code, e-mailed again ------------------------------------------------------------
@@ -288,7 +276,6 @@ def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(ask, person, page
     url = request.getfixturevalue(page)
 
     unknown = ask(url, "nobody@example.org")
-    cache.clear()
     known = ask(url, EMAIL)
 
     assert unknown.status_code == known.status_code == 200
@@ -323,7 +310,7 @@ def test_a_second_click_within_the_window_sends_nothing_new(ask, person, checkin
     assert ANSWER in _answer(first) and ANSWER in _answer(second)
     assert len(mail.outbox) == 1
     assert AuditEvent.objects.filter(action="training.registration.code_request").count() == 1
-    cache.clear()  # the window has passed
+    ThrottleWindow.objects.update(ends_at=timezone.now())  # the window has passed
     ask(checkin_url, EMAIL)
     assert len(mail.outbox) == 2
 
@@ -355,11 +342,51 @@ def test_a_bad_address_is_refused_beside_the_field_and_nothing_sent(ask, person,
 def test_asking_for_the_code_is_not_a_wrong_code(ask, client: Client, person, checkin_url):
     for n in range(identify.CODE_ATTEMPTS):
         ask(checkin_url, f"guess{n}@example.org")
+    wrong_code_windows = ThrottleWindow.objects.filter(key__startswith="training.wrong-codes:")
+    assert not wrong_code_windows.exists()
 
     checked_in = client.post(checkin_url, {"identifier": CODE})
 
     assert "You are checked in" in checked_in.content.decode()
     assert Attendance.objects.get().registration == person
+
+
+def test_lost_code_requests_are_counted_in_the_database_without_the_address(
+    ask, person, checkin_url
+):
+    ask(checkin_url, EMAIL)
+    ask(checkin_url, "Aigerim@Example.org")  # the same address: nothing new is sent
+    ask(checkin_url, "nobody@example.org")
+
+    per_client = ThrottleWindow.objects.get(key__startswith="training.lost-code-requests:")
+    assert per_client.key == "training.lost-code-requests:127.0.0.1"
+    assert per_client.count == 3
+    per_address = ThrottleWindow.objects.filter(key__startswith="training.lost-code-sends:")
+    assert per_address.count() == 2 and all(w.count == 1 for w in per_address)
+    plain_digest = hashlib.sha256(EMAIL.encode()).hexdigest()
+    for key in ThrottleWindow.objects.values_list("key", flat=True):
+        assert "aigerim" not in key.lower() and "nobody" not in key and plain_digest not in key
+    assert [m.to for m in mail.outbox] == [[EMAIL]]
+
+
+def test_a_send_that_fails_gives_the_address_its_place_back(event):
+    request = RequestFactory().post("/", REMOTE_ADDR="10.2.2.2")
+    sent: list[int] = []
+
+    def failing() -> None:
+        raise RuntimeError("mail queue down")
+
+    with pytest.raises(RuntimeError):
+        identify.with_resend_throttle(request, event_id=event.pk, email=EMAIL, send=failing)
+    again = identify.with_resend_throttle(
+        request, event_id=event.pk, email=EMAIL, send=lambda: sent.append(1)
+    )
+    twice = identify.with_resend_throttle(
+        request, event_id=event.pk, email=EMAIL, send=lambda: sent.append(1)
+    )
+
+    assert (again, twice, sent) == (True, False, [1])
+    assert identify.LOST_CODE_REQUESTS.used("10.2.2.2") == 3  # every request counted
 
 
 def test_the_e_mail_and_the_page_speak_the_participant_s_language(ask, client, event, test_url):
@@ -398,6 +425,33 @@ def test_the_organiser_sends_a_participant_s_code_again_after_confirming(
     audited = AuditEvent.objects.get(action="training.registration.code_resend")
     assert audited.actor == organiser and audited.target_id == str(person.pk)
     assert audited.details == {"event": person.event_id}
+
+
+def test_the_organiser_may_send_the_code_again_once_the_minute_has_passed(
+    client: Client, organiser, person, django_capture_on_commit_callbacks, _immediate_tasks
+):
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_resend_url(person))
+    window = ThrottleWindow.objects.get(key__startswith="training.code-resends:")
+    assert window.key == f"training.code-resends:{person.pk}"
+
+    ThrottleWindow.objects.update(ends_at=timezone.now())  # the minute has passed
+    with django_capture_on_commit_callbacks(execute=True):
+        later = client.post(_resend_url(person), follow=True)
+
+    assert "was sent again to aigerim@example.org" in later.content.decode()
+    assert len(mail.outbox) == 2
+    assert AuditEvent.objects.filter(action="training.registration.code_resend").count() == 2
+
+
+def test_a_refused_organiser_resend_takes_no_place(client: Client, organiser, event):
+    waiting = RegistrationFactory(event=event, status="waitlisted")
+    client.force_login(organiser)
+
+    client.post(_resend_url(waiting))
+
+    assert not ThrottleWindow.objects.filter(key__startswith="training.code-resends:").exists()
 
 
 def test_only_an_approved_participant_with_an_address_is_sent_a_code(client, organiser, event):

@@ -184,6 +184,51 @@ def test_an_organiser_creates_an_event_with_audiences_and_co_organisers(
     assert _audited("training.event.create") == 1
 
 
+def test_creating_and_changing_an_event_save_the_same_parts_and_audit_each(
+    organiser, organiser_org, region
+):
+    ministry, academy = OrganisationFactory(), OrganisationFactory()
+    created = services.event_create(
+        actor=organiser,
+        data=_event_data(
+            organiser_org,
+            region,
+            title="  Seminar  ",
+            co_organisers=[ministry],
+            audiences=[AudienceData(Sector.LAW_ENFORCEMENT, "police officers", 20)],
+        ),
+    )
+    event = services.event_update(
+        actor=organiser,
+        event=created,
+        data=_event_data(
+            organiser_org,
+            region,
+            title="Renamed ",
+            city=" Astana",
+            capacity=30,
+            starts_on=created.starts_on,
+            co_organisers=[academy],
+            audiences=[AudienceData(Sector.EDUCATION, "teachers", None)],
+        ),
+    )
+
+    event.refresh_from_db()
+    assert (event.title, event.city, event.capacity) == ("Renamed", "Astana", 30)
+    assert list(event.co_organisers.all()) == [academy]
+    assert list(event.audiences.values_list("sector", "role", "planned")) == [
+        ("education", "teachers", None)
+    ]
+    events = {e.action: e for e in AuditEvent.objects.filter(action__startswith="training.event.")}
+    assert events["training.event.create"].details == {
+        "title": "Seminar",
+        "city": "Karaganda",
+        "starts_on": str(created.starts_on),
+    }
+    assert events["training.event.update"].details == {"title": "Renamed", "capacity": 30}
+    assert {e.organisation_id for e in events.values()} == {organiser_org.pk}
+
+
 def test_a_historical_region_is_accepted_for_its_time_and_refused_after(organiser, organiser_org):
     old_almaty_region = RegionFactory(
         key="KZ-19-2001", valid_to=date(2022, 6, 7), name_en="Almaty Region (until June 2022)"

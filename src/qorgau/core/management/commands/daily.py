@@ -22,15 +22,16 @@ DAILY_JOBS: list[str] = [
     "training_survey_invitations",
     "care_reminders",
     "training_survey_reminders",
+    "prune_throttle_windows",
 ]
 
 
 class Command(BaseCommand):
     help = (
         "Run every daily job in turn (overdue referrals, non-punishment notices, training "
-        "reminders, survey invitations and reminders, care reminders). A failing job does not "
-        "stop the others; the exit status is non-zero if any failed. Run it from cron or a "
-        "systemd timer."
+        "reminders, survey invitations and reminders, care reminders, expired rate-limit "
+        "counters). A failing job does not stop the others; the exit status is non-zero if any "
+        "failed. Run it from cron or a systemd timer."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
