@@ -1,6 +1,7 @@
 """Browser journey, in Kazakh, on a phone: a case manager whose child's assistance plan ran
-past its last day finds the reminder in the menu, opens the case at its plan, extends the plan
-with a reason, and the reminder leaves the list. Then the same page at desktop width."""
+past its last day sees it counted on the home page, finds the reminder in the menu, opens the
+case at its plan, extends the plan with a reason, and the reminder leaves the list and the
+home page. Then the same pages at desktop width."""
 
 from __future__ import annotations
 
@@ -62,6 +63,14 @@ def test_a_case_manager_acts_on_an_overdue_plan_from_the_reminders_page_in_kazak
     phone.get_by_role("button", name="Қазақ").click()
     expect(phone.locator("html")).to_have_attribute("lang", "kk")
 
+    # The home page says how many reminders are open, and links to them.
+    phone.goto(f"{live_server.url}/")
+    panel = phone.locator("#home-reminders")
+    expect(panel).to_have_attribute("data-open", "1")
+    expect(panel.locator("a")).to_have_attribute("href", "/cases/reminders/")
+    no_sideways_scrolling(phone)
+    screenshot(phone, "0-home")
+
     # On a phone the site menu is folded: open it, then follow the link.
     phone.locator(".site-nav summary.site-menu-toggle").click()
     phone.get_by_role("link", name="Еске салулар").first.click()
@@ -87,9 +96,15 @@ def test_a_case_manager_acts_on_an_overdue_plan_from_the_reminders_page_in_kazak
         "Мерзімі өткен немесе жақында аяқталатын ештеңе жоқ."
     )
     screenshot(phone, "2-nothing-left")
+    phone.goto(f"{live_server.url}/")
+    expect(phone.locator("#home-reminders")).to_have_attribute("data-open", "0")
+    expect(phone.locator("#home-reminders p.empty")).to_be_visible()
+    screenshot(phone, "2-home-nothing-left")
 
     phone.set_viewport_size({"width": 1280, "height": 900})
     care_reminders_send(workspace=workspace)  # the extended plan is not due: nothing new
     phone.goto(f"{live_server.url}/cases/reminders/?kind=plan_ended")
     expect(phone.locator("select#kind")).to_have_value("plan_ended")
     screenshot(phone, "3-desktop")
+    phone.goto(f"{live_server.url}/")
+    screenshot(phone, "4-home-desktop")

@@ -1,15 +1,18 @@
-"""Browser journey: a participant answers the anonymous feedback survey on a 360 px phone in
-Kazakh from the survey link; the organiser reads the results (SVG chart and table) and the
-library lists a material for children with special needs.
+"""Browser journey: a participant who lost her personal code asks for it on the survey page (a
+360 px phone, in Kazakh), reads it in the e-mail and answers the anonymous feedback survey with
+it; the organiser reads the results (SVG chart and table) and sends a participant's code again
+from the participants list; the library lists a material for children with special needs.
 
 Debian's chromium, headless, drives the live server (see the fixtures in conftest.py).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -48,7 +51,9 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
             raw_answers=answers,
             language="kk",
         )
-    RegistrationFactory(event=event, personal_code="KX4P7Q2M", language="kk")
+    aigerim = RegistrationFactory(
+        event=event, personal_code="KX4P7Q2M", language="kk", email="aigerim@example.org"
+    )
 
     # --- the participant, on a phone, in Kazakh ------------------------------------------
     phone = phone_page
@@ -56,7 +61,32 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     phone.goto(f"{live_server.url}/t/{path}")
     phone.get_by_role("button", name="Қазақ").click()
     expect(phone.locator("html")).to_have_attribute("lang", "kk")
-    phone.locator("input[name=identifier]").fill("KX4P-7Q2M")
+    # She lost the e-mail with her personal code: she asks for it again, by e-mail.
+    phone.locator("#lost-code summary").click()
+    phone.locator("input[name=lost_code_email]").fill("Aigerim@example.org")
+    no_sideways_scrolling(phone)
+    screenshot(phone, "survey-lost-code-kk-360px")
+    phone.locator("#lost-code button[type=submit]").click()
+    expect(phone.locator("#lost-code-answer")).to_contain_text(
+        "Егер бұл электрондық пошта мекенжайы осы іс-шараға тіркелген болса"
+    )
+    expect(phone.locator("main")).not_to_contain_text("KX4P")  # never on the page
+    no_sideways_scrolling(phone)
+    screenshot(phone, "survey-lost-code-sent-kk-360px")
+    assert [m.to for m in mail.outbox] == [["aigerim@example.org"]]
+    letter = mail.outbox[0]
+    assert letter.subject.startswith("Сіздің жеке кодыңыз")
+    found = re.search(r"Жеке кодыңыз: (\S+)", letter.body)
+    assert found is not None
+    code = found.group(1)
+    assert code == aigerim.code_display
+    # A second click sends nothing new.
+    phone.locator("input[name=lost_code_email]").fill("aigerim@example.org")
+    phone.locator("#lost-code button[type=submit]").click()
+    expect(phone.locator("#lost-code-answer")).to_be_visible()
+    assert len(mail.outbox) == 1
+    # She uses the code from the e-mail.
+    phone.locator("input[name=identifier]").fill(code)
     phone.locator("form button.primary").click()
     expect(phone.locator(".survey-form")).to_be_visible()
     questions = list(survey.questions.all())
@@ -77,6 +107,12 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     assert SurveyResponse.objects.filter(survey=survey).count() == 4
     assert not SurveyResponse.objects.filter(registration__isnull=False).exists()
 
+    # The lost-code step at desktop width, opened.
+    page.goto(f"{live_server.url}/t/{path}")
+    page.locator("#lost-code summary").click()
+    expect(page.locator("input[name=lost_code_email]")).to_be_visible()
+    screenshot(page, "survey-lost-code-desktop")
+
     # --- the organiser reads the results --------------------------------------------------
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("#id_username").fill("zhanna")
@@ -90,10 +126,25 @@ def test_a_participant_answers_the_survey_by_phone_and_the_organiser_reads_the_r
     expect(page.get_by_text("Индикаторлар тізімі")).to_be_visible()
     screenshot(page, "survey-results-desktop")
 
+    # --- the organiser sends a participant's code again from the participants list --------
+    participants = f"{live_server.url}/training/events/{event.pk}/registrations/"
+    page.goto(participants)
+    page.locator(f"#registration-{aigerim.pk} a.resend-code").click()
+    screenshot(page, "resend-code-confirm-desktop")
+    page.locator("form button[type=submit].primary").click()
+    expect(page).to_have_url(participants)
+    expect(page.locator(".message.success")).to_contain_text("aigerim@example.org")
+    screenshot(page, "resend-code-sent-desktop")
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["aigerim@example.org"]
+
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{live_server.url}/training/surveys/{survey.pk}/results/")
     expect(phone.locator("svg.survey-chart")).to_be_visible()
     screenshot(phone, "survey-results-kk-360px")
+    phone.goto(participants)
+    expect(phone.locator(f"#registration-{aigerim.pk} a.resend-code")).to_be_visible()
+    no_sideways_scrolling(phone)
+    screenshot(phone, "participants-resend-code-kk-360px")
     phone.goto(f"{live_server.url}/training/events/{event.pk}/surveys/")
     expect(phone.locator("#survey-feedback .qr-large svg")).to_be_visible()
     no_sideways_scrolling(phone)

@@ -1093,3 +1093,13 @@ def _child_unmerge(user: AnyUser, obj: Any) -> bool:
 @rule("case.reminders")
 def _case_reminders(user: AnyUser, obj: Any) -> bool:
     return bool(roles_of(user) & CASE_LEAD_ROLES)
+
+
+# --- lost personal codes (training/services/codes.py, ADR 0024) ----------------------------
+# The organisers of the event's organisation send a participant's personal code again from
+# the participants list, like the rest of managing registrations; participants ask for it
+# themselves on the public pages, with no account and no rule. Grid:
+# training/tests/test_permissions.py.
+@rule("training.registration.resend_code")
+def _training_registration_resend_code(user: AnyUser, obj: Any) -> bool:
+    return isinstance(obj, TrainingEvent) and _organises(user, obj.organiser_id)

@@ -159,3 +159,13 @@ def reminders_for(
         .select_related("case", "case__manager", "plan", "visit")
         .order_by("due_on", "pk")
     )
+
+
+def open_reminders_count(
+    *, user: User, workspace: Workspace, today: date | None = None
+) -> int | None:
+    """How many reminders the user's reminders page lists now, for the home page; None for
+    someone without a reminders page. One count query, whatever the number of reminders."""
+    if not can(user, "case.reminders"):
+        return None
+    return reminders_for(user=user, workspace=workspace, today=today).order_by().count()

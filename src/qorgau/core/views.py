@@ -9,16 +9,23 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from qorgau.cases.reminders import open_reminders_count
 from qorgau.core import selectors, services
 from qorgau.core.home import panels_for
-from qorgau.core.http import request_user
+from qorgau.core.http import request_user, request_workspace
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": panels_for(request.user)})
+    user = request_user(request)
+    context = {
+        "panels": panels_for(user),
+        # None: no reminders page for this user, and no reminders panel on the home page.
+        "open_reminders": open_reminders_count(user=user, workspace=request_workspace(request)),
+    }
+    return render(request, "core/home.html", context)
 
 
 @require_GET

@@ -9,9 +9,11 @@ review queue shows the pair.
 
 Idempotent: each story is keyed by the idempotency key of its case (a UUID derived from the
 story's name); a story whose case exists is skipped. Dates are relative to today, so the plan
-clocks and the overdue list look right on any day. One demo adjustment is made outside the
+clocks and the overdue list look right on any day. Two demo adjustments are made outside the
 services: the overdue referral's deadlines are moved into the past (a referral cannot be sent
-yesterday), and then the real escalation service runs.
+yesterday), and then the real escalation service runs; and Aruzhan's case is dated as closed
+100 days ago, so her first follow-up visit is overdue. The daily care reminder job then runs,
+so the case manager has reminders: that visit, and Timur's plan ending soon.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from qorgau.cases import services_closure as closure
 from qorgau.cases import services_plan as plan
 from qorgau.cases.duplicate_models import DuplicateScan
 from qorgau.cases.models import Case, Child
-from qorgau.cases.models_care import ClosureReason
+from qorgau.cases.models_care import Closure, ClosureReason, FollowUpVisit
+from qorgau.cases.periods import follow_up_dates
+from qorgau.cases.reminders import care_reminders_send
 from qorgau.cases.services import ChildInput, FamilyInput, NameInput
 from qorgau.cases.services_assessments import AssessmentInput
 from qorgau.core.models import Workspace
@@ -322,6 +326,15 @@ class _Demo:
                 note="Невыплаченная заработная плата и моральный вред.",
             ),
         )
+        # His assistance plan began five and a half months ago: its last day is within the
+        # reminder window, so the case manager is reminded that it ends soon.
+        plan.plan_create(
+            actor=self.user["casemanager"],
+            case=case,
+            goals="Легализация пребывания, возвращение в Узбекистан к семье, сопровождение "
+            "в уголовном процессе.",
+            starts_on=self.days_ago(165),
+        )
 
     def aruzhan(self, story: str) -> None:
         """Back with her family: the case is closed and in follow-up."""
@@ -374,6 +387,24 @@ class _Demo:
         closure.follow_up_start(
             actor=self.user["casemanager"], closure=closed, version=case.version
         )
+        self.closed_long_ago(closed, days=100)
+
+    def closed_long_ago(self, closed: Closure, *, days: int) -> None:
+        """Demo adjustment (a case cannot be closed in the past): the case closed ``days``
+        ago, its follow-up visits due from then on, so the first one is overdue."""
+        closed_on = self.days_ago(days)
+        Closure.objects.in_workspace(self.workspace).filter(pk=closed.pk).update(
+            closed_on=closed_on
+        )
+        visits = FollowUpVisit.objects.in_workspace(self.workspace).filter(closure=closed)
+        for visit, due in zip(
+            visits.order_by("due_on", "pk"),
+            follow_up_dates(closed_on, closed.follow_up_months),
+            strict=False,
+        ):
+            FollowUpVisit.objects.in_workspace(self.workspace).filter(pk=visit.pk).update(
+                due_on=due
+            )
 
     def madina(self, story: str) -> None:
         """A school worker screens a girl met on a school trip to Kostanay; Kostanay's social
@@ -453,4 +484,7 @@ def protect_demo_load(*, organisations: dict[str, Organisation]) -> int:
         story(name)
         ran += 1
     demo.duplicate_scan()
+    # The daily reminder job, so the case manager finds Aruzhan's overdue visit and Timur's
+    # ending plan on the reminders page (idempotent: a second load tells nothing again).
+    care_reminders_send(workspace=demo.workspace)
     return ran

@@ -22,6 +22,7 @@ from qorgau.core.http import request_user
 from qorgau.core.qr import qr_svg
 from qorgau.training import assessment_selectors, assessments, identify, selectors, stats
 from qorgau.training.forms import PersonalCodeForm
+from qorgau.training.lost_code import lost_code_step
 from qorgau.training.models import Assessment, Attempt, Question
 
 PUBLIC = "training/assessment/public"
@@ -121,9 +122,10 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, f"{PUBLIC}/identify.html", {"expired": True}, status=410)
     except assessments.AssessmentLinkInvalid as error:
         raise Http404 from error
-    form = PersonalCodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+    lost = lost_code_step(request, event=test.event)
+    form = PersonalCodeForm(None if lost.asked else (request.POST or None))
+    status = lost.status
+    if request.method == "POST" and not lost.asked and form.is_valid():
         try:
             attempt = identify.with_code_throttle(
                 request,
@@ -148,7 +150,13 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         f"{PUBLIC}/identify.html",
-        {"test": test, "event": test.event, "form": form, "closed": not test.is_open},
+        {
+            "test": test,
+            "event": test.event,
+            "form": form,
+            "closed": not test.is_open,
+            "lost_code": lost,
+        },
         status=status,
     )
 

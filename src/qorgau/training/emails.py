@@ -24,8 +24,9 @@ class Kind:
     DECLINED = "declined"
     CANCELLED = "cancelled"
     REMINDER = "reminder"
+    CODE = "code"  # the personal code again, asked for on a public page or by the organiser
 
-    ALL = frozenset({RECEIVED, APPROVED, WAITLISTED, DECLINED, CANCELLED, REMINDER})
+    ALL = frozenset({RECEIVED, APPROVED, WAITLISTED, DECLINED, CANCELLED, REMINDER, CODE})
 
 
 def site_url() -> str:
@@ -72,6 +73,7 @@ def _subject(kind: str, event: Event) -> str:
         Kind.DECLINED: _("Your registration was not accepted: %(event)s"),
         Kind.CANCELLED: _("Your registration is cancelled: %(event)s"),
         Kind.REMINDER: _("Reminder: %(event)s starts soon"),
+        Kind.CODE: _("Your personal code: %(event)s"),
     }
     return subjects[kind] % {"event": event.title}
 

@@ -474,3 +474,14 @@ class PersonalCodeForm(forms.Form):
         ),
         help_text=_("The personal code is in the e-mail that confirmed your place."),
     )
+
+
+class LostCodeForm(forms.Form):
+    """A participant who lost their personal code asks for it by e-mail (training/lost_code.py)."""
+
+    # The field's name tells this form from the personal code form on the same page.
+    lost_code_email = forms.EmailField(
+        label=_("The e-mail address you registered with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )

@@ -25,6 +25,7 @@ from qorgau.core.qr import qr_svg
 from qorgau.training import identify, selectors, surveys
 from qorgau.training.certificates import PdfUnavailable, load_weasyprint
 from qorgau.training.forms import PersonalCodeForm
+from qorgau.training.lost_code import lost_code_step
 from qorgau.training.models import Survey, SurveyQuestion
 from qorgau.training.survey_charts import likert_chart
 from qorgau.training.survey_templates import survey_templates
@@ -298,9 +299,10 @@ def survey_results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def survey_public(request: HttpRequest, token: str) -> HttpResponse:
     survey = surveys.survey_for_token(token)
-    form = PersonalCodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+    lost = lost_code_step(request, event=survey.event)
+    form = PersonalCodeForm(None if lost.asked else (request.POST or None))
+    status = lost.status
+    if request.method == "POST" and not lost.asked and form.is_valid():
         try:
             registration = identify.with_code_throttle(
                 request,
@@ -327,6 +329,7 @@ def survey_public(request: HttpRequest, token: str) -> HttpResponse:
             "event": survey.event,
             "form": form,
             "is_open": surveys.is_open(survey),
+            "lost_code": lost,
         },
         status=status,
     )

@@ -40,6 +40,11 @@ urlpatterns = [
         name="registrations_template",
     ),
     path(
+        "registrations/<int:pk>/resend-code/",
+        views.registration_code_resend,
+        name="registration_code_resend",
+    ),
+    path(
         "registrations/<int:pk>/<slug:action>/",
         views.registration_action,
         name="registration_action",

@@ -38,6 +38,7 @@ from qorgau.training.forms import (
     TrainerForm,
     audiences_from,
 )
+from qorgau.training.lost_code import lost_code_step
 from qorgau.training.models import Event, Registration, Session
 
 PAGE_SIZE = 25
@@ -443,6 +444,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.registration_counts(event=event),
             "places_left": selectors.places_left(event=event),
             "may_manage": can(user, "training.registration.manage", event),
+            "may_resend_code": can(user, "training.registration.resend_code", event),
         },
     )
 
@@ -508,6 +510,46 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             "danger": True,
         },
     )
+
+
+@login_required
+def registration_code_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a participant their personal code again, after a confirmation page."""
+    user = request_user(request)
+    registration = selectors.access_registration(
+        user=user, pk=pk, action="training.registration.resend_code"
+    )
+    back = reverse("training:registrations", kwargs={"pk": registration.event_id})
+    names = {"name": registration.full_name, "email": registration.email}
+    if request.method == "POST":
+        try:
+            sent = services.registration_code_resend(actor=user, registration=registration)
+        except ValidationError as error:
+            flash_errors(request, error)
+        else:
+            if sent:
+                messages.success(
+                    request, _("The personal code of %(name)s was sent again to %(email)s.") % names
+                )
+            else:
+                messages.info(
+                    request,
+                    _("The personal code of %(name)s was sent a moment ago; nothing was sent "
+                      "again.") % names,
+                )  # fmt: skip
+        return redirect(back)
+    return render(
+        request,
+        "training/confirm.html",
+        {
+            "title": _("Send the personal code again?"),
+            "question": _("%(name)s will receive their personal code again by e-mail, at "
+                          "%(email)s.") % names,
+            "confirm_label": _("Send the code"),
+            "back_url": back,
+            "danger": False,
+        },
+    )  # fmt: skip
 
 
 def _safe_next(request: HttpRequest) -> bool:
@@ -738,10 +780,11 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "training/public/checkin.html", {"expired": True}, status=410)
     except services.CheckinLinkInvalid as error:
         raise Http404 from error
-    form = PersonalCodeForm(request.POST or None)
+    lost = lost_code_step(request, event=session.event)
+    form = PersonalCodeForm(None if lost.asked else (request.POST or None))
     result = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
+    status = lost.status
+    if request.method == "POST" and not lost.asked and form.is_valid():
         try:
             result = identify.with_code_throttle(
                 request,
@@ -760,6 +803,12 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "training/public/checkin.html",
-        {"session": session, "event": session.event, "form": form, "result": result},
+        {
+            "session": session,
+            "event": session.event,
+            "form": form,
+            "result": result,
+            "lost_code": lost,
+        },
         status=status,
     )

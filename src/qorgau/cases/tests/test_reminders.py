@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from qorgau.accounts.models import Membership
 from qorgau.accounts.roles import Role
 from qorgau.accounts.tests.factories import user_with_role
 from qorgau.audit.models import AuditEvent
@@ -22,6 +23,7 @@ from qorgau.cases import services_closure as closures
 from qorgau.cases import services_plan as plans
 from qorgau.cases.models_care import FollowUpVisit
 from qorgau.cases.reminder_models import CareReminder
+from qorgau.cases.reminder_tasks import send_care_reminder_emails
 from qorgau.cases.reminders import care_reminders_send, reminders_for
 from qorgau.cases.tests.test_care_services import (
     approve,
@@ -238,6 +240,47 @@ def test_a_finished_follow_up_gets_no_visit_reminder(manager, supervisor, case, 
         assert send() == []
 
 
+# --- rechecked at send -------------------------------------------------------------------
+def _written_not_sent(workspace) -> list[int]:
+    """The daily write without its e-mails (queued on a commit that never comes here)."""
+    return [reminder.pk for reminder in care_reminders_send(workspace=workspace)]
+
+
+def test_the_e_mail_skips_a_person_who_may_no_longer_see_the_case(
+    manager, supervisor, case, workspace, immediate_tasks
+):
+    with at("2026-03-02"):
+        close_case(manager, supervisor, case)
+    with at("2026-06-03"):
+        ids = _written_not_sent(workspace)
+        # Between the write and the send, the case manager leaves the organisation.
+        Membership.objects.filter(user=manager).update(is_active=False)
+        sent = send_care_reminder_emails.call(reminder_ids=ids)
+
+    assert len(ids) == 1
+    assert sent == 1
+    assert [m.to for m in mail.outbox] == [["bolat@sp.kz"]]  # the supervisor only
+
+
+def test_the_e_mail_skips_a_reminder_no_longer_due(
+    manager, supervisor, case, workspace, immediate_tasks
+):
+    with at("2026-03-02"):
+        closure = close_case(manager, supervisor, case)
+    first = FollowUpVisit.objects.in_workspace(workspace).filter(closure=closure).first()
+    with at("2026-06-03"):
+        ids = _written_not_sent(workspace)
+        # The visit is recorded before the e-mails go out.
+        closures.follow_up_record(
+            actor=manager, visit=first, visited_on=date(2026, 6, 3), note="Living safely."
+        )
+        sent = send_care_reminder_emails.call(reminder_ids=ids)
+
+    assert len(ids) == 1
+    assert sent == 0
+    assert mail.outbox == []
+
+
 # --- idempotency is the database's --------------------------------------------------------
 def test_a_reminder_told_already_is_a_conflict_not_a_second_row(
     manager, supervisor, case, workspace, send, monkeypatch
@@ -375,6 +418,75 @@ def test_the_page_says_when_there_is_nothing_to_do(client, manager, case):
     assert page.status_code == 200
     assert 'class="empty"' in page.content.decode()
     assert reverse("cases:reminders") in page.content.decode()  # in the menu
+
+
+# --- the home page ------------------------------------------------------------------------
+def _home_panel(client) -> str:
+    page = client.get(reverse("core:home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    start = html.find('id="home-reminders"')
+    return "" if start < 0 else html[start : html.index("</section>", start)]
+
+
+def test_the_home_page_counts_the_open_reminders_in_constant_queries(
+    client, manager, pavlodar, workspace, django_assert_num_queries
+):
+    client.force_login(manager)
+
+    def cases_with_ended_plans(count: int) -> None:
+        with at("2026-01-15"):
+            for n in range(count):
+                child = register(manager, pavlodar["social_protection"], workspace, f"Child {n}")
+                make_plan(manager, open_case(manager, child, workspace))
+        with at("2026-07-20"):
+            care_reminders_send(workspace=workspace)
+
+    cases_with_ended_plans(1)
+    with at("2026-07-20"):
+        client.get(reverse("core:home"))  # warm the session and the grants
+        with django_assert_num_queries(8) as few:
+            one = _home_panel(client)
+    cases_with_ended_plans(3)
+    with at("2026-07-20"), django_assert_num_queries(len(few.captured_queries)):
+        four = _home_panel(client)
+
+    assert 'data-open="1"' in one and "Open 1 reminder<" in one
+    assert 'data-open="4"' in four and "Open 4 reminders" in four
+    assert f'href="{reverse("cases:reminders")}"' in four
+
+
+def test_the_home_page_counts_only_what_is_still_open(manager, supervisor, case, workspace, client):
+    with at("2026-03-02"):
+        closure = close_case(manager, supervisor, case)
+    first = FollowUpVisit.objects.in_workspace(workspace).filter(closure=closure).first()
+    client.force_login(supervisor)
+    with at("2026-06-03"):
+        care_reminders_send(workspace=workspace)
+        overdue = _home_panel(client)
+        closures.follow_up_record(
+            actor=manager, visit=first, visited_on=date(2026, 6, 3), note="Living safely."
+        )
+        recorded = _home_panel(client)
+
+    assert 'data-open="1"' in overdue  # the supervisor is told of the overdue visit
+    assert 'data-open="0"' in recorded  # recorded: nothing open any more
+    assert 'class="empty"' in recorded
+    assert f'href="{reverse("cases:reminders")}"' in recorded
+
+
+def test_the_home_page_shows_no_reminders_to_someone_without_a_reminders_page(
+    client, manager, supervisor, case, pavlodar, workspace
+):
+    with at("2026-03-02"):
+        close_case(manager, supervisor, case)
+    with at("2026-06-03"):
+        care_reminders_send(workspace=workspace)
+        for role in (Role.FRONT_LINE, Role.TRAINER, Role.AUDITOR):
+            client.force_login(user_with_role(role, pavlodar["social_protection"]))
+            assert _home_panel(client) == "", role
+            home = client.get(reverse("core:home")).content.decode()
+            assert reverse("cases:reminders") not in home
 
 
 # --- the API ------------------------------------------------------------------------------

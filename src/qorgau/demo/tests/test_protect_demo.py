@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from qorgau.accounts.models import User
 from qorgau.audit.models import AuditEvent
@@ -14,6 +15,8 @@ from qorgau.cases.duplicate_models import DuplicatePair, DuplicateScan
 from qorgau.cases.duplicates import possible_matches
 from qorgau.cases.models import Case, Child, ChildName
 from qorgau.cases.models_care import Closure
+from qorgau.cases.reminder_models import CareReminder
+from qorgau.cases.reminders import reminders_for
 from qorgau.core.workspaces import real_workspace
 from qorgau.justice.models import CompensationClaim, Interview, Proceeding
 from qorgau.referrals.models import Referral, Status
@@ -120,3 +123,31 @@ def test_the_duplicate_review_queue_shows_the_pair_without_anyone_running_a_scan
     # The demo again adds no second scan.
     call_command("demo", no_serve=True, stdout=io.StringIO())
     assert DuplicateScan.objects.in_workspace(workspace).count() == 1
+
+
+def test_the_case_manager_is_reminded_of_an_overdue_visit_and_a_plan_ending_soon(client):
+    workspace = real_workspace()
+    manager = User.objects.get(username="casemanager")
+    reminders = {r.kind: r for r in reminders_for(user=manager, workspace=workspace)}
+    told = AuditEvent.objects.filter(action="case.remind").count()
+
+    assert set(reminders) == {CareReminder.Kind.VISIT_OVERDUE, CareReminder.Kind.PLAN_ENDING}
+    overdue, ending = reminders["visit_overdue"], reminders["plan_ending"]
+    assert overdue.case.stage == "follow_up" and overdue.case.manager == manager
+    assert overdue.visit.status == "planned" and overdue.due_on < timezone.localdate()
+    assert ending.case.stage in ("identification", "assistance", "social_inclusion")
+    assert ending.case.manager == manager
+    assert 0 <= (ending.due_on - timezone.localdate()).days <= 30
+    assert told == 2
+
+    client.force_login(manager)
+    page = client.get(reverse("cases:reminders")).content.decode()
+    home = client.get(reverse("core:home")).content.decode()
+    call_command("demo", no_serve=True, stdout=io.StringIO())
+
+    assert 'data-kind="visit_overdue"' in page and 'data-kind="plan_ending"' in page
+    assert overdue.case.number in page and ending.case.number in page
+    assert 'data-open="2"' in home
+    # The demo again tells nobody twice.
+    assert AuditEvent.objects.filter(action="case.remind").count() == told
+    assert CareReminder.objects.in_workspace(workspace).count() == 2

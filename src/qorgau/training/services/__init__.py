@@ -1,5 +1,6 @@
 """Every write of the training module: programmes, events and series, timetables, speakers,
-registrations (public, imported, approved, waiting list, cancelled), attendance and reminders.
+registrations (public, imported, approved, waiting list, cancelled), lost personal codes,
+attendance and reminders.
 
 Each service checks the access policy (``actor=None`` is the system itself: the demo loader and
 background work), validates, writes, audits and schedules its own e-mails after commit.
@@ -23,6 +24,7 @@ from qorgau.training.services.attendance import (
     checkin_token,
     session_for_checkin,
 )
+from qorgau.training.services.codes import registration_code_request, registration_code_resend
 from qorgau.training.services.common import Status
 from qorgau.training.services.events import (
     AudienceData,
@@ -99,6 +101,8 @@ __all__ = [
     "programme_update",
     "registration_approve",
     "registration_cancel",
+    "registration_code_request",
+    "registration_code_resend",
     "registration_decline",
     "registration_is_open",
     "registration_submit",
