@@ -13,7 +13,6 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
 UV := bash scripts/uv
 RUN := $(UV) run --frozen
 ARGS ?=
@@ -60,8 +59,8 @@ messages: sync
 			--ignore .venv --ignore .tools --ignore node_modules; \
 		echo "messages: compiled with gettext's msgfmt"; \
 	else \
-		echo "messages: msgfmt not found (Debian package gettext); using scripts/compile_messages.py"; \
-		$(PYTHON) scripts/compile_messages.py src; \
+		echo "messages: msgfmt not found (Debian package gettext); using qorgau.core.catalogues"; \
+		$(RUN) python -m qorgau.core.catalogues src; \
 	fi
 
 ci:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+import qorgau
 from qorgau.accounts.roles import Role
+from qorgau.core.catalogues import compile_stale
 from qorgau.demo.data import DEMO_PASSWORD, USERS
 from qorgau.demo.services import demo_load
 
@@ -19,6 +22,14 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, no_serve: bool, bind: str, **options: Any) -> None:
+        # The compiled catalogues are not in git: without them the demo would speak English.
+        try:
+            compiled = compile_stale(Path(qorgau.__file__).parent)
+        except OSError as error:  # an installed, read-only package: its own .mo files serve
+            self.stdout.write(self.style.WARNING(f"Translations not compiled: {error}"))
+        else:
+            if compiled:
+                self.stdout.write(f"Translations: {len(compiled)} catalogue(s) compiled.")
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_load()
         database = settings.DATABASES["default"]

@@ -1,10 +1,13 @@
 """Compile gettext catalogues (.po to .mo) without GNU gettext.
 
 `make messages` uses Django's compilemessages (GNU msgfmt) when gettext is installed and this
-script only when it is not, so that `make test` works on a machine with nothing but Python.
-Standard library only. Fuzzy and untranslated entries are left out, as msgfmt leaves them out.
+module only when it is not, so that `make test` works on a machine with nothing but Python.
+`qorgau demo` compiles the catalogues that are missing or older than their .po with it too, so
+that `uv run qorgau demo` on a fresh clone (the .mo files are not in git) speaks Kazakh and
+Russian. Standard library only. Fuzzy and untranslated entries are left out, as msgfmt leaves
+them out.
 
-Usage: python3 scripts/compile_messages.py [FOLDER ...]   (default: src)
+Usage: python -m qorgau.core.catalogues [FOLDER ...]   (default: src)
 """
 
 from __future__ import annotations
@@ -130,11 +133,11 @@ def build_mo(entries: list[_Entry]) -> bytes:
     translations_at = originals_at + count * 8
     data_at = translations_at + count * 8
     originals_table, translations_table, data = [], [], b""
-    for key in keys:
-        originals_table.append((len(key), data_at + len(data)))
-        data += key + b"\0"
-    for key in keys:
-        value = catalogue[key]
+    for original in keys:
+        originals_table.append((len(original), data_at + len(data)))
+        data += original + b"\0"
+    for original in keys:
+        value = catalogue[original]
         translations_table.append((len(value), data_at + len(data)))
         data += value + b"\0"
     out = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
@@ -143,15 +146,33 @@ def build_mo(entries: list[_Entry]) -> bytes:
     return out + data
 
 
+def _catalogues(folder: Path) -> list[Path]:
+    return [
+        po
+        for po in sorted(folder.rglob("*.po"))
+        if not _SKIP_DIRS & set(po.parts) and po.parent.name == "LC_MESSAGES"
+    ]
+
+
 def compile_tree(folder: Path) -> int:
     compiled = 0
-    for po in sorted(folder.rglob("*.po")):
-        if _SKIP_DIRS & set(po.parts) or po.parent.name != "LC_MESSAGES":
-            continue
+    for po in _catalogues(folder):
         po.with_suffix(".mo").write_bytes(build_mo(parse_po(po)))
         print(f"compiled {po}")
         compiled += 1
     return compiled
+
+
+def compile_stale(folder: Path) -> list[Path]:
+    """Compile the catalogues under `folder` whose .mo is missing or older than the .po;
+    returns the .po files compiled."""
+    stale = []
+    for po in _catalogues(folder):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            mo.write_bytes(build_mo(parse_po(po)))
+            stale.append(po)
+    return stale
 
 
 def main(argv: list[str]) -> int:
