@@ -13,6 +13,7 @@ Usage: python -m qorgau.core.catalogues [FOLDER ...]   (default: src)
 from __future__ import annotations
 
 import ast
+import os
 import struct
 import sys
 from dataclasses import dataclass, field
@@ -170,7 +171,11 @@ def compile_stale(folder: Path) -> list[Path]:
     for po in _catalogues(folder):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            mo.write_bytes(build_mo(parse_po(po)))
+            # Written aside, then renamed: a server or test reading the old file meanwhile
+            # never sees half a catalogue.
+            partial = mo.with_name(f"{mo.name}.{os.getpid()}.partial")
+            partial.write_bytes(build_mo(parse_po(po)))
+            os.replace(partial, mo)
             stale.append(po)
     return stale
 
