@@ -633,7 +633,7 @@ class Matcher:
             clock, cpu_clock = now, cpu_now
 
         if config.workers > 1:
-            _parse_names_in_parallel(rows, config.workers, parsing)
+            _parse_names_in_parallel(recs, config.workers, parsing)
             lap("names parsed in parallel")
         # The candidate pairs take a process of their own (it builds the records' features
         # again, which is quicker than sending them) while this one prepares everything that
@@ -885,7 +885,7 @@ def _parse_share(
 
 
 def _parse_names_in_parallel(
-    rows: Sequence[Record | Mapping[str, object]], workers: int, started: Sequence[_InFork]
+    records: Sequence[Record], workers: int, started: Sequence[_InFork]
 ) -> None:
     """Parse the distinct written names not parsed yet in forked processes, and file them in
     the name cache (features.name_features), so that record_features finds them. This process
@@ -894,11 +894,11 @@ def _parse_names_in_parallel(
     forked process finds the rows in the memory it shares with this one and works out the same
     sorted names; it returns its parsed names in one pickle, in which a name part shared by
     many names is one object."""
-    todo = _names_to_parse(rows)
+    todo = _names_to_parse(records)  # the same as the started processes' (record_names)
     if len(todo) < _PARALLEL_NAMES:
         return  # the started processes find the same and return nothing; closed by the caller
     forks = list(started) or [
-        _InFork(_parse_share, rows, start, workers) for start in range(1, workers)
+        _InFork(_parse_share, records, start, workers) for start in range(1, workers)
     ]
     try:
         _parse_names(_share(todo, 0, workers))  # files them in the name cache
