@@ -117,6 +117,35 @@ def as_record(value: Record | Mapping[str, object]) -> Record:
     age_min/age_max, recorded_on, sex, region, source, other (a dict); unknown keys join other."""
     if isinstance(value, Record):
         return value
+    names = record_names(value)
+    age_min, age_max = _opt_int(value.get("age_min")), _opt_int(value.get("age_max"))
+    age = value.get("age")
+    if isinstance(age, int):
+        age_min = age_max = age
+    elif isinstance(age, Sequence) and len(age) == 2:
+        age_min, age_max = int(age[0]), int(age[1])
+    other = {str(k): str(v) for k, v in value.items() if k not in _RECORD_FIELDS and v}
+    extra = value.get("other")
+    if isinstance(extra, Mapping):
+        other.update({str(k): str(v) for k, v in extra.items() if v not in (None, "")})
+    return Record(
+        id=str(value["id"]),
+        names=names,
+        birth_date=_opt_date(value.get("birth_date")),
+        age_min=age_min,
+        age_max=age_max,
+        recorded_on=_opt_date(value.get("recorded_on")),
+        sex=_opt_str(value.get("sex")),
+        region=_opt_str(value.get("region")),
+        source=_opt_str(value.get("source")),
+        other=other,
+    )
+
+
+def record_names(value: Record | Mapping[str, object]) -> tuple[Name, ...]:
+    """The written names of a record, or of a dict as `as_record` reads them."""
+    if isinstance(value, Record):
+        return value.names
     raw_names = value.get("names", ())
     if isinstance(raw_names, str):
         raw_names = (raw_names,)
@@ -131,28 +160,7 @@ def as_record(value: Record | Mapping[str, object]) -> Record:
         else:
             text, script = item
             names.append(Name(str(text), _opt_str(script)))
-    age_min, age_max = _opt_int(value.get("age_min")), _opt_int(value.get("age_max"))
-    age = value.get("age")
-    if isinstance(age, int):
-        age_min = age_max = age
-    elif isinstance(age, Sequence) and len(age) == 2:
-        age_min, age_max = int(age[0]), int(age[1])
-    other = {str(k): str(v) for k, v in value.items() if k not in _RECORD_FIELDS and v}
-    extra = value.get("other")
-    if isinstance(extra, Mapping):
-        other.update({str(k): str(v) for k, v in extra.items() if v not in (None, "")})
-    return Record(
-        id=str(value["id"]),
-        names=tuple(names),
-        birth_date=_opt_date(value.get("birth_date")),
-        age_min=age_min,
-        age_max=age_max,
-        recorded_on=_opt_date(value.get("recorded_on")),
-        sex=_opt_str(value.get("sex")),
-        region=_opt_str(value.get("region")),
-        source=_opt_str(value.get("source")),
-        other=other,
-    )
+    return tuple(names)
 
 
 def _opt_str(value: object) -> str | None:

@@ -66,6 +66,7 @@ from qorgau.linkage.features import (
     normalise_value,
     other_level,
     record_features,
+    record_names,
 )
 
 MATCHER_VERSION = 1
@@ -597,7 +598,21 @@ class Matcher:
 
     def _link(self, records: Iterable[Record | Mapping[str, object]]) -> LinkResult:
         config = self.config
-        recs = [as_record(r) for r in records]
+        rows = list(records)
+        # Forked processes start parsing their share of the names at once, reading the written
+        # names from the rows themselves, while this one turns the rows into records.
+        parsing = _start_parsing_names(rows, config.workers)
+        try:
+            return self._link_records(rows, parsing)
+        finally:
+            for forked in parsing:
+                forked.close()
+
+    def _link_records(
+        self, rows: Sequence[Record | Mapping[str, object]], parsing: Sequence[_InFork]
+    ) -> LinkResult:
+        config = self.config
+        recs = [as_record(r) for r in rows]
         ids = [r.id for r in recs]
         if len(set(ids)) != len(ids):
             raise ValueError("record ids must be unique")
@@ -618,7 +633,7 @@ class Matcher:
             clock, cpu_clock = now, cpu_now
 
         if config.workers > 1:
-            _parse_names_in_parallel(recs, config.workers)
+            _parse_names_in_parallel(recs, config.workers, parsing)
             lap("names parsed in parallel")
         # The candidate pairs take a process of their own (it builds the records' features
         # again, which is quicker than sending them) while this one prepares everything that
@@ -824,26 +839,78 @@ def _send_result(send: Any, function: Any, args: tuple[Any, ...]) -> None:
     send.close()
 
 
-def _parse_names_in_parallel(records: Sequence[Record], workers: int) -> None:
-    """Parse the distinct written names not parsed yet in forked processes, and file them in
-    the name cache (features.name_features), so that record_features finds them. Each process
-    returns its names in one pickle, in which a name part shared by many names is one object."""
-    todo = sorted(
-        {(name.text, name.script) for r in records for name in r.names if name.text}
+def _names_to_parse(rows: Sequence[Record | Mapping[str, object]]) -> list[tuple[str, str | None]]:
+    """The distinct written names of the rows not parsed yet, sorted."""
+    return sorted(
+        {(name.text, name.script) for r in rows for name in record_names(r) if name.text}
         - _NAME_CACHE.keys()
     )
+
+
+# Shares of the names to parse, in every cycle of the sorted names: this process (share 0) also
+# turns the rows into records and unpickles the others' names, so it takes fewer.
+_OWN_SHARE, _FORKED_SHARE = 9, 11
+
+
+def _share(
+    names: Sequence[tuple[str, str | None]], start: int, workers: int
+) -> list[tuple[str, str | None]]:
+    """Share `start` of `workers`: a few names in every short cycle of the sorted list (halves
+    would give one process the Latin names and the other the Cyrillic ones, which do not take
+    the same time to parse)."""
+    cycle = _OWN_SHARE + _FORKED_SHARE * (workers - 1)
+    low = 0 if start == 0 else _OWN_SHARE + _FORKED_SHARE * (start - 1)
+    high = low + (_OWN_SHARE if start == 0 else _FORKED_SHARE)
+    return [name for k, name in enumerate(names) if low <= k % cycle < high]
+
+
+def _start_parsing_names(
+    rows: Sequence[Record | Mapping[str, object]], workers: int
+) -> list[_InFork]:
+    """Forked processes that parse shares 1 .. workers - 1 of the names (`_parse_share`), when
+    there are probably enough names to parse for it to pay."""
+    if workers < 2 or len(rows) < _PARALLEL_NAMES:
+        return []
+    return [_InFork(_parse_share, rows, start, workers) for start in range(1, workers)]
+
+
+def _parse_share(
+    rows: Sequence[Record | Mapping[str, object]], start: int, workers: int
+) -> list[NameFeatures] | None:
+    """The parsed names of one share, or None when there are too few names to share out."""
+    todo = _names_to_parse(rows)
     if len(todo) < _PARALLEL_NAMES:
-        return
-    # Every workers-th name: halves of the sorted list would give one process the Latin names
-    # and the other the Cyrillic ones, which do not take the same time to parse.
-    chunks = [todo[start::workers] for start in range(min(workers, len(todo)))]
-    # This process parses the first chunk itself while the forked ones parse the others: one
-    # process fewer to start, and a chunk that is neither pickled nor unpickled.
-    with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
-        pending = pool.map_async(_parse_names, chunks[1:])
-        _parse_names(chunks[0])  # files them in the name cache
-        for chunk, parsed in zip(chunks[1:], pending.get(), strict=True):
-            _NAME_CACHE.update(zip(chunk, parsed, strict=True))
+        return None
+    return _parse_names(_share(todo, start, workers))
+
+
+def _parse_names_in_parallel(
+    records: Sequence[Record], workers: int, started: Sequence[_InFork]
+) -> None:
+    """Parse the distinct written names not parsed yet in forked processes, and file them in
+    the name cache (features.name_features), so that record_features finds them. This process
+    parses the first share itself while forked ones (`started` early, or forked now) parse the
+    others: one process fewer to start, and a share that is neither pickled nor unpickled. A
+    forked process finds the rows in the memory it shares with this one and works out the same
+    sorted names; it returns its parsed names in one pickle, in which a name part shared by
+    many names is one object."""
+    todo = _names_to_parse(records)  # the same as the started processes' (record_names)
+    if len(todo) < _PARALLEL_NAMES:
+        return  # the started processes find the same and return nothing; closed by the caller
+    forks = list(started) or [
+        _InFork(_parse_share, records, start, workers) for start in range(1, workers)
+    ]
+    try:
+        _parse_names(_share(todo, 0, workers))  # files them in the name cache
+        for start, forked in enumerate(forks, start=1):
+            share = _share(todo, start, workers)
+            parsed = forked.result()
+            if parsed is None:  # not expected: the forked process saw the same rows and cache
+                parsed = _parse_names(share)
+            _NAME_CACHE.update(zip(share, parsed, strict=True))
+    finally:
+        for forked in forks:
+            forked.close()
 
 
 def _parse_names(names: Sequence[tuple[str, str | None]]) -> list[NameFeatures]:

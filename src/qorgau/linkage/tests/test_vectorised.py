@@ -3,6 +3,7 @@ comparison levels and term frequencies (vectorised.py against features.py and bl
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from collections import defaultdict
@@ -258,6 +259,92 @@ def test_the_forked_stages_give_what_one_process_gives(monkeypatch: pytest.Monke
     assert two.pairs == one.pairs
     assert two.clusters == one.clusters
     assert two.model.parameters.to_dict() == one.model.parameters.to_dict()
+
+
+def test_names_parsed_from_the_start_in_a_forked_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plain dicts in every form of name that as_record reads: the forked process reads the
+    # names from the rows themselves, while this one turns them into records.
+    rows: list[dict[str, object]] = [
+        {"id": "a", "names": "Серікұлы Айдос Нұрланұлы", "birth_date": "2012-03-04"},
+        {"id": "b", "names": [("SERIKULY AIDOS", "Latn")], "birth_date": "2012-03-04"},
+        {"id": "c", "names": [{"text": "Иванова Анна", "script": "ru-Cyrl"}], "sex": "F"},
+        {"id": "d", "names": [features_module.Name("IVANOVA ANNA", "Latn")], "sex": "F"},
+        {"id": "e", "names": ["Ахметов Ерлан", "AKHMETOV YERLAN"], "age": 12},
+        {"id": "f", "names": []},
+    ]
+    as_records = [as_record(r) for r in rows]
+    assert [features_module.record_names(r) for r in rows] == [r.names for r in as_records]
+    one = Matcher(MatcherConfig()).link(as_records)
+    monkeypatch.setattr(matcher, "_PARALLEL_NAMES", 2)
+    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
+    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
+    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
+    started = []
+    start = matcher._start_parsing_names
+
+    def recording(*args: object) -> list[matcher._InFork]:
+        forks = start(*args)  # type: ignore[arg-type]
+        started.extend(forks)
+        return forks
+
+    monkeypatch.setattr(matcher, "_start_parsing_names", recording)
+    two = Matcher(MatcherConfig(workers=2)).link(rows)
+    assert len(started) == 1  # forked before the rows became records
+    assert len(fresh) == len({(n.text, n.script) for r in as_records for n in r.names})
+    assert two.pairs == one.pairs
+    assert two.clusters == one.clusters
+
+
+def test_names_parsed_in_one_process_when_there_are_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Enough rows to fork at once, but too few distinct names: both processes see it, the
+    # forked one returns nothing and this one parses every name.
+    once = population(children=30, seed=4)
+    records = once + [dataclasses.replace(r, id=f"{r.id}-again") for r in once]
+    distinct = len({(n.text, n.script) for r in records for n in r.names})
+    monkeypatch.setattr(matcher, "_PARALLEL_NAMES", distinct + 1)
+    assert matcher._parse_share(records, 1, 2) is None
+    assert len(records) >= distinct + 1
+    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
+    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
+    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
+    two = Matcher(MatcherConfig(workers=2)).link(records)
+    one = Matcher(MatcherConfig()).link(records)
+    assert len(fresh) == distinct
+    assert two.pairs == one.pairs
+
+
+def test_forked_name_parsing_stops_when_the_records_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(matcher, "_PARALLEL_NAMES", 1)
+    started: list[matcher._InFork] = []
+    start = matcher._start_parsing_names
+
+    def recording(*args: object) -> list[matcher._InFork]:
+        forks = start(*args)  # type: ignore[arg-type]
+        started.extend(forks)
+        return forks
+
+    monkeypatch.setattr(matcher, "_start_parsing_names", recording)
+    rows = [{"id": "same", "names": ["Иванова Анна"]}, {"id": "same", "names": ["Петров Иван"]}]
+    with pytest.raises(ValueError, match="record ids must be unique"):
+        Matcher(MatcherConfig(workers=2)).link(rows)
+    assert len(started) == 1
+    assert not started[0]._process.is_alive()
+
+
+@given(st.integers(min_value=0, max_value=300), st.integers(min_value=2, max_value=4))
+def test_the_shares_of_names_split_them_all_once(count: int, workers: int) -> None:
+    names = [(f"name {k:04d}", None) for k in range(count)]
+    shares = [matcher._share(names, start, workers) for start in range(workers)]
+    assert sorted(itertools.chain(*shares)) == names  # each name in exactly one share, sorted
+    assert all(share == sorted(share) for share in shares)
+    # This process, which also builds the records, takes 9 names in each cycle, the others 11.
+    cycle = 9 + 11 * (workers - 1)
+    full = [matcher._share(names[: count - count % cycle], s, workers) for s in range(workers)]
+    assert [len(share) for share in full] == [9 * (count // cycle)] + [11 * (count // cycle)] * (
+        workers - 1
+    )
 
 
 def _fails(message: str) -> None:
