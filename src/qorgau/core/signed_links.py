@@ -14,6 +14,8 @@ bad token (tampered, another salt, not ours). ``LinkExpired`` is a ``LinkInvalid
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,6 +31,17 @@ class LinkExpired(LinkInvalid):
     """The token is genuine but older than the link's ``max_age``."""
 
 
+@contextmanager
+def _as_link_errors() -> Iterator[None]:
+    """Django's signing errors as ours (expired first: it is a BadSignature too)."""
+    try:
+        yield
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except signing.BadSignature as error:
+        raise LinkInvalid from error
+
+
 @dataclass(frozen=True)
 class SignedLink:
     """A JSON value (a pk, a small dict) signed with ``signing.dumps``."""
@@ -40,12 +53,8 @@ class SignedLink:
         return signing.dumps(value, salt=self.salt)
 
     def unsign(self, token: str) -> Any:
-        try:
+        with _as_link_errors():
             return signing.loads(token, salt=self.salt, max_age=self.max_age)
-        except signing.SignatureExpired as error:
-            raise LinkExpired from error
-        except signing.BadSignature as error:
-            raise LinkInvalid from error
 
     def unsign_pk(self, token: str) -> int:
         """The primary key the token carries; ``LinkInvalid`` if it carries anything else."""
@@ -66,12 +75,8 @@ class TimestampedLink:
         return signing.TimestampSigner(salt=self.salt).sign(str(value))
 
     def unsign(self, token: str) -> str:
-        try:
+        with _as_link_errors():
             return signing.TimestampSigner(salt=self.salt).unsign(token, max_age=self.max_age)
-        except signing.SignatureExpired as error:
-            raise LinkExpired from error
-        except signing.BadSignature as error:
-            raise LinkInvalid from error
 
     def unsign_pk(self, token: str) -> int:
         """The primary key the token carries; ``LinkInvalid`` if it is not a number."""
