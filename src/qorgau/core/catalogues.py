@@ -155,10 +155,19 @@ def _catalogues(folder: Path) -> list[Path]:
     ]
 
 
+def _write_mo(po: Path) -> None:
+    """Written aside, then renamed: a server or test reading the old file meanwhile never sees
+    half a catalogue."""
+    mo = po.with_suffix(".mo")
+    partial = mo.with_name(f"{mo.name}.{os.getpid()}.partial")
+    partial.write_bytes(build_mo(parse_po(po)))
+    os.replace(partial, mo)
+
+
 def compile_tree(folder: Path) -> int:
     compiled = 0
     for po in _catalogues(folder):
-        po.with_suffix(".mo").write_bytes(build_mo(parse_po(po)))
+        _write_mo(po)
         print(f"compiled {po}")
         compiled += 1
     return compiled
@@ -171,11 +180,7 @@ def compile_stale(folder: Path) -> list[Path]:
     for po in _catalogues(folder):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            # Written aside, then renamed: a server or test reading the old file meanwhile
-            # never sees half a catalogue.
-            partial = mo.with_name(f"{mo.name}.{os.getpid()}.partial")
-            partial.write_bytes(build_mo(parse_po(po)))
-            os.replace(partial, mo)
+            _write_mo(po)
             stale.append(po)
     return stale
 
