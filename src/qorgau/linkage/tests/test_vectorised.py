@@ -249,9 +249,7 @@ def test_the_forked_stages_give_what_one_process_gives(monkeypatch: pytest.Monke
     monkeypatch.setattr(matcher, "_PARALLEL_NAMES", 1)
     monkeypatch.setattr(matcher, "_PARALLEL_BLOCKING", 1)
     monkeypatch.setattr(matcher, "_PARALLEL_PAIRS", 1)
-    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
-    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
-    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
+    fresh = _fresh_name_cache(monkeypatch)
     two = Matcher(MatcherConfig(workers=2)).link(records)
     assert {"names parsed in parallel", "blocking (waited for)"} <= two.stats["seconds"].keys()
     assert len(fresh) == len({name.text for r in records for name in r.names})
@@ -276,18 +274,8 @@ def test_names_parsed_from_the_start_in_a_forked_process(monkeypatch: pytest.Mon
     assert [features_module.record_names(r) for r in rows] == [r.names for r in as_records]
     one = Matcher(MatcherConfig()).link(as_records)
     monkeypatch.setattr(matcher, "_PARALLEL_NAMES", 2)
-    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
-    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
-    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
-    started = []
-    start = matcher._start_parsing_names
-
-    def recording(*args: object) -> list[matcher._InFork]:
-        forks = start(*args)  # type: ignore[arg-type]
-        started.extend(forks)
-        return forks
-
-    monkeypatch.setattr(matcher, "_start_parsing_names", recording)
+    fresh = _fresh_name_cache(monkeypatch)
+    started = _recorded_forks(monkeypatch)
     two = Matcher(MatcherConfig(workers=2)).link(rows)
     assert len(started) == 1  # forked before the rows became records
     assert len(fresh) == len({(n.text, n.script) for r in as_records for n in r.names})
@@ -304,9 +292,7 @@ def test_names_parsed_in_one_process_when_there_are_few(monkeypatch: pytest.Monk
     monkeypatch.setattr(matcher, "_PARALLEL_NAMES", distinct + 1)
     assert matcher._parse_share(records, 1, 2) is None
     assert len(records) >= distinct + 1
-    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
-    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
-    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
+    fresh = _fresh_name_cache(monkeypatch)
     two = Matcher(MatcherConfig(workers=2)).link(records)
     one = Matcher(MatcherConfig()).link(records)
     assert len(fresh) == distinct
@@ -317,15 +303,7 @@ def test_forked_name_parsing_stops_when_the_records_are_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(matcher, "_PARALLEL_NAMES", 1)
-    started: list[matcher._InFork] = []
-    start = matcher._start_parsing_names
-
-    def recording(*args: object) -> list[matcher._InFork]:
-        forks = start(*args)  # type: ignore[arg-type]
-        started.extend(forks)
-        return forks
-
-    monkeypatch.setattr(matcher, "_start_parsing_names", recording)
+    started = _recorded_forks(monkeypatch)
     rows = [{"id": "same", "names": ["Иванова Анна"]}, {"id": "same", "names": ["Петров Иван"]}]
     with pytest.raises(ValueError, match="record ids must be unique"):
         Matcher(MatcherConfig(workers=2)).link(rows)
@@ -357,3 +335,27 @@ def test_a_forked_function_returns_its_result_or_raises_its_error() -> None:
         matcher._InFork(_fails, "no such record").result()
     unused = matcher._InFork(divmod, 1, 1)
     unused.close()  # stopped without taking its result
+
+
+def _fresh_name_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[tuple[str, str | None], features_module.NameFeatures]:
+    """An empty name cache for this test, the one both modules file parsed names in."""
+    fresh: dict[tuple[str, str | None], features_module.NameFeatures] = {}
+    monkeypatch.setattr(features_module, "_NAME_CACHE", fresh)
+    monkeypatch.setattr(matcher, "_NAME_CACHE", fresh)
+    return fresh
+
+
+def _recorded_forks(monkeypatch: pytest.MonkeyPatch) -> list[matcher._InFork]:
+    """The name-parsing processes the next links start, as they start them."""
+    started: list[matcher._InFork] = []
+    start = matcher._start_parsing_names
+
+    def recording(*args: object) -> list[matcher._InFork]:
+        forks = start(*args)  # type: ignore[arg-type]
+        started.extend(forks)
+        return forks
+
+    monkeypatch.setattr(matcher, "_start_parsing_names", recording)
+    return started
