@@ -33,7 +33,7 @@ import numpy as np
 from .canonical import canonical_keys
 from .names import given_name_keys, surname_stem_keys
 
-ENCODING_VERSION = 1
+ENCODING_VERSION = 2  # 1: record-level filters only; 2: FieldEncoder added (ADR 0010 (c))
 
 FILTER_BITS = 1024  # m: bits of the filter before balancing
 HASHES = 20  # k: bits set per name bigram
@@ -47,6 +47,13 @@ THRESHOLD_PER_DECADE = 0.022  # and rises by this for ten times as many
 PLAIN_THRESHOLD = 0.83  # the same on unbalanced filters (the baseline without hardening)
 LSH_BANDS = 40
 LSH_BITS_PER_BAND = 24
+# FieldEncoder: the name filter (keyed, not balanced: ADR 0010 (c)), then SLOTS keyed tokens of
+# SLOT_BYTES each: four years of the birth interval, the year before and after it, day/month,
+# region.
+NAME_BYTES = FILTER_BITS // 8
+SLOTS = 8
+SLOT_BYTES = 8
+MAX_BIRTH_YEARS = 4  # a wider birth interval says too little: encoded as unknown
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,9 @@ class Encoding:
     organisation: str
     label: str
     bits: bytes
+    # The organisation's own person number: records it knows to be one child share it
+    # (its duplicate review); "" = this record is its own person.
+    person: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,10 @@ class PlainRecord:
     given: str | None
     birth_date: date | None = None
     birth_year: int | None = None  # when only a year (or an age estimate's middle year) is known
+    # An age estimate as the interval of birth years it allows (FieldEncoder; Encoder takes
+    # birth_year); and the region, for FieldEncoder.
+    birth_years: tuple[int, int] | None = None
+    region: str | None = None
 
 
 class Encoder:
@@ -163,6 +177,57 @@ class Encoder:
                 value |= 1 << position
         bits = self._hardened(value) if self.harden else value.to_bytes(self.width // 8, "big")
         return Encoding(organisation, label, bits)
+
+
+class FieldEncoder:
+    """Field-level encodings for estimated counts (qorgau.linkage.pprl_counts): the name as a
+    keyed filter (no dates in it; not balanced, which loses the name's length that the Dice
+    needs: ADR 0010 (c)), then keyed tokens of the birth years, the day/month and the region.
+    `key` is the secret shared by the organisations."""
+
+    def __init__(self, key: bytes) -> None:
+        self._names = Encoder(key, harden=False, dates=False)
+        self._key = key
+
+    def _token(self, text: str) -> bytes:
+        digest = hmac.new(self._key, b"field|" + text.encode(), hashlib.sha256).digest()
+        return digest[:SLOT_BYTES] if any(digest[:SLOT_BYTES]) else b"\x01" * SLOT_BYTES
+
+    def slots(self, record: PlainRecord) -> list[bytes]:
+        """The eight token slots (empty = zero bytes)."""
+        empty = bytes(SLOT_BYTES)
+        low_high = _birth_interval(record)
+        years = [empty] * MAX_BIRTH_YEARS
+        near = [empty, empty]
+        if low_high is not None:
+            low, high = low_high
+            years = [self._token(f"y{y}") for y in range(low, high + 1)]
+            years += [empty] * (MAX_BIRTH_YEARS - len(years))
+            near = [self._token(f"y{low - 1}"), self._token(f"y{high + 1}")]
+        born = record.birth_date
+        day_month = empty
+        if born is not None and (born.month, born.day) != (1, 1):  # 1 January: a placeholder
+            first, second = sorted((born.day, born.month))  # a day/month swap still agrees
+            day_month = self._token(f"dm{first}-{second}")
+        region = self._token(f"r{record.region.casefold()}") if record.region else empty
+        return [*years, *near, day_month, region]
+
+    def encode(
+        self, organisation: str, label: str, record: PlainRecord, person: str = ""
+    ) -> Encoding:
+        names = self._names.encode(organisation, label, record).bits
+        return Encoding(organisation, label, names + b"".join(self.slots(record)), person)
+
+
+def _birth_interval(record: PlainRecord) -> tuple[int, int] | None:
+    if record.birth_date is not None:
+        return record.birth_date.year, record.birth_date.year
+    if record.birth_years is not None:
+        low, high = sorted(record.birth_years)
+        return (low, high) if high - low < MAX_BIRTH_YEARS else None
+    if record.birth_year is not None:
+        return record.birth_year, record.birth_year
+    return None
 
 
 def _keyed_permutation(key: bytes, width: int) -> list[int]:

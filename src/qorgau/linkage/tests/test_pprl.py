@@ -48,7 +48,7 @@ def test_linking_side_takes_encodings_only() -> None:
         hints = typing.get_type_hints(function)
         first = next(iter(inspect.signature(function).parameters))
         assert "Encoding" in str(hints[first])
-    assert {f for f in Encoding.__dataclass_fields__} == {"organisation", "label", "bits"}
+    assert set(Encoding.__dataclass_fields__) == {"organisation", "label", "bits", "person"}
     with pytest.raises(TypeError):
         cluster([PlainRecord("Жұмабаев", "Ерлан")])  # type: ignore[list-item]
 

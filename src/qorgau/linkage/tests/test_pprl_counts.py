@@ -1,0 +1,143 @@
+"""Estimated overlap counts from field-level encodings (ADR 0010, amendment (c))."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from qorgau.linkage import pprl_counts
+from qorgau.linkage.pprl import (
+    NAME_BYTES,
+    SLOT_BYTES,
+    SLOTS,
+    Encoder,
+    Encoding,
+    FieldEncoder,
+    PlainRecord,
+)
+from qorgau.linkage.pprl_counts import estimate_overlap
+from qorgau.linkage.reference_spellings import COMMON_GIVEN_NAMES, COMMON_SURNAMES, icao
+
+KEY = b"k" * 32
+
+
+def test_field_encoding_layout_is_keyed_and_deterministic() -> None:
+    record = PlainRecord("Жұмабаев", "Ерлан", date(2012, 3, 14), region="Павлодар")
+    first = FieldEncoder(KEY).encode("police", "1", record, person="p1")
+    assert first == FieldEncoder(KEY).encode("police", "1", record, person="p1")
+    assert first.person == "p1"
+    assert len(first.bits) == NAME_BYTES + SLOTS * SLOT_BYTES
+    assert first.bits != FieldEncoder(b"o" * 32).encode("police", "1", record).bits
+    assert b"2012" not in first.bits and "Павлодар".encode() not in first.bits
+
+
+def test_slots_hold_the_birth_interval_day_month_and_region() -> None:
+    encoder = FieldEncoder(KEY)
+    empty = bytes(SLOT_BYTES)
+    dated = encoder.slots(PlainRecord("A", "B", date(2012, 3, 14), region="Абай"))
+    swapped = encoder.slots(PlainRecord("A", "B", date(2012, 3, 4)))
+    estimate = encoder.slots(PlainRecord("A", "B", birth_years=(2011, 2013)))
+    placeholder = encoder.slots(PlainRecord("A", "B", date(2012, 1, 1)))
+    too_wide = encoder.slots(PlainRecord("A", "B", birth_years=(2005, 2012)))
+    assert dated[0] != empty and dated[1:4] == [empty] * 3  # one year
+    assert dated[0] in estimate[:3] and estimate[3] == empty  # 2011-2013: three years
+    year_token = [encoder.slots(PlainRecord("A", "B", birth_year=y))[0] for y in (2010, 2014)]
+    assert estimate[4:6] == year_token
+    assert swapped[6] == encoder.slots(PlainRecord("A", "B", date(2012, 4, 3)))[6]
+    assert placeholder[6] == empty and placeholder[0] == dated[0]
+    assert too_wide[:6] == [empty] * 6
+    assert dated[7] != empty and swapped[7] == empty
+
+
+def test_date_cells() -> None:
+    encoder = FieldEncoder(KEY)
+    base = PlainRecord("A", "B", date(2012, 3, 4))
+    others = {
+        "same date": (PlainRecord("A", "B", date(2012, 3, 4)), 1),
+        "day and month swapped": (PlainRecord("A", "B", date(2012, 4, 3)), 1),
+        "same year, another day": (PlainRecord("A", "B", date(2012, 5, 4)), 2),
+        "an estimate that holds the year": (PlainRecord("A", "B", birth_years=(2011, 2012)), 3),
+        "a year later, same day": (PlainRecord("A", "B", date(2013, 3, 4)), 4),
+        "an estimate a year off": (PlainRecord("A", "B", birth_years=(2013, 2014)), 5),
+        "two years apart": (PlainRecord("A", "B", date(2014, 3, 4)), 6),
+        "no birth data": (PlainRecord("A", "B"), 0),
+    }
+    encodings = [encoder.encode("x", "0", base)] + [
+        encoder.encode("y", str(i), record) for i, (record, _) in enumerate(others.values())
+    ]
+    fields = pprl_counts._fields(encodings)
+    cells = pprl_counts.date_cells(
+        fields, np.zeros(len(others), dtype=np.int64), np.arange(1, len(others) + 1)
+    )
+    assert dict(zip(others, cells.tolist(), strict=True)) == {
+        label: cell for label, (_, cell) in others.items()
+    }
+
+
+def _population(
+    children: int, seed: int, duplicate_share: float = 0.0
+) -> tuple[list[Encoding], int, int]:
+    """Two organisations: one writes Cyrillic, the other ICAO Latin with some typos, age
+    estimates and missing dates. Returns the encodings, the true overlap, and how many records
+    the duplicates added."""
+    rng = random.Random(seed)
+    encoder = FieldEncoder(KEY)
+    regions = [f"region {i}" for i in range(17)]
+    encodings: list[Encoding] = []
+    shared = extra = 0
+    for child in range(children):
+        surname, given = rng.choice(COMMON_SURNAMES), rng.choice(COMMON_GIVEN_NAMES)
+        born = date(2007, 1, 1) + timedelta(days=rng.randrange(17 * 365))
+        region = rng.choice(regions)
+        in_police, in_ngo = rng.random() < 0.6, rng.random() < 0.5
+        shared += in_police and in_ngo
+        if in_police:
+            record = PlainRecord(surname, given, born, region=region)
+            copies = 2 if rng.random() < duplicate_share else 1
+            extra += copies - 1
+            for copy in range(copies):
+                encodings.append(encoder.encode("police", f"{child}-{copy}", record, str(child)))
+        if in_ngo:
+            roll = rng.random()
+            latin = icao(surname)
+            if rng.random() < 0.1:
+                latin = latin[:-2] + latin[-1] + latin[-2]  # two letters swapped
+            if roll < 0.15:
+                record = PlainRecord(latin, icao(given), region=region)
+            elif roll < 0.4:
+                low = born.year - rng.randint(0, 1)
+                record = PlainRecord(latin, icao(given), birth_years=(low, low + 1), region=region)
+            else:
+                record = PlainRecord(latin, icao(given), born, region=region)
+            encodings.append(encoder.encode("ngo", str(child), record))
+    return encodings, shared, extra
+
+
+def test_estimate_is_near_the_true_overlap() -> None:
+    encodings, shared, _ = _population(3000, seed=5)
+    estimate = estimate_overlap(encodings)[frozenset({"police", "ngo"})]
+    assert abs(estimate - shared) / shared < 0.05, (estimate, shared)
+
+
+def test_duplicates_known_to_their_organisation_count_once() -> None:
+    plain, shared, _ = _population(2000, seed=6)
+    duplicated, same_shared, extra = _population(2000, seed=6, duplicate_share=0.3)
+    assert same_shared == shared and extra > 200
+    pair = frozenset({"police", "ngo"})
+    once = estimate_overlap(plain)[pair]
+    assert estimate_overlap(duplicated)[pair] == pytest.approx(once, rel=1e-9)
+    # Without person numbers every record is its own person: duplicates count twice.
+    unknown = [Encoding(e.organisation, e.label, e.bits) for e in duplicated]
+    assert estimate_overlap(unknown)[pair] > once * 1.15
+
+
+def test_linking_side_refuses_records_and_other_encodings() -> None:
+    with pytest.raises(TypeError):
+        estimate_overlap([PlainRecord("Жұмабаев", "Ерлан")])  # type: ignore[list-item]
+    record_level = Encoder(KEY).encode("a", "1", PlainRecord("Жұмабаев", "Ерлан"))
+    with pytest.raises(ValueError):
+        estimate_overlap([record_level])
+    assert estimate_overlap([]) == {}
