@@ -143,39 +143,48 @@ def _decoy_dates(
     f: _Fields, mine: np.ndarray[Any, Any], others: np.ndarray[Any, Any], weight: Any
 ) -> np.ndarray[Any, Any]:
     """For each record of `mine`, the weighted share of `others` in each date cell: where a
-    namesake who is not the same child falls (its birth data is anyone's)."""
+    namesake who is not the same child falls (its birth data is anyone's). The same cells as
+    date_cells, computed from how the distinct year sets relate and from histograms of
+    day/month per year set, so the cost does not grow with the records."""
     out = np.zeros((len(mine), DATE_CELLS))
     if not len(others):
         return out
-    # Records with the same birth data have the same shares: compare distinct keys only.
-    key_mine = np.concatenate((f.years[mine], f.day_month[mine, None]), axis=1)
-    key_other = np.concatenate(
-        (f.years[others], f.near_years[others], f.day_month[others, None]), axis=1
+    mine_years, mine_set = np.unique(f.years[mine], axis=0, return_inverse=True)
+    other_keys = np.concatenate((f.years[others], f.near_years[others]), axis=1)
+    other_years, other_set = np.unique(other_keys, axis=0, return_inverse=True)
+    mine_set, other_set = mine_set.ravel(), other_set.ravel()
+    day_months, day_index = np.unique(
+        np.concatenate((f.day_month[mine], f.day_month[others])), return_inverse=True
     )
-    distinct_mine, inverse_mine = np.unique(key_mine, axis=0, return_inverse=True)
-    distinct_other, inverse_other = np.unique(key_other, axis=0, return_inverse=True)
-    mass = np.bincount(inverse_other.ravel(), weights=weight[others])
-    mass = mass / mass.sum()
-    table = np.zeros((len(distinct_mine), DATE_CELLS))
-    step = max(1, 2_000_000 // max(len(distinct_other), 1))
-    probe = _Fields(
-        np.concatenate((distinct_mine[:, :4], distinct_other[:, :4])),
-        np.concatenate((np.zeros((len(distinct_mine), 2), np.uint64), distinct_other[:, 4:6])),
-        np.concatenate((distinct_mine[:, 4], distinct_other[:, 6])),
-        np.zeros(len(distinct_mine) + len(distinct_other), np.uint64),
-        np.zeros(0),
-    )
-    count = (probe.years != 0).sum(axis=1)
-    probe = _Fields(probe.years, probe.near_years, probe.day_month, probe.region, count)
-    offset = len(distinct_mine)
-    for start in range(0, len(distinct_mine), step):
-        rows = np.arange(start, min(start + step, len(distinct_mine)))
-        left = np.repeat(rows, len(distinct_other))
-        right = np.tile(np.arange(len(distinct_other)), len(rows)) + offset
-        cells = date_cells(probe, left, right)
-        np.add.at(table, (left, cells), np.tile(mass, len(rows)))
-    out[:] = table[inverse_mine.ravel()]
-    return out
+    day_index = day_index.ravel()
+    mine_day, other_day = day_index[: len(mine)], day_index[len(mine) :]
+    # mass[y, d]: share of the others with year set y and day/month d (d = 0: none, if present)
+    mass = np.zeros((len(other_years), len(day_months)))
+    np.add.at(mass, (other_set, other_day), weight[others])
+    mass /= mass.sum()
+    by_set = mass.sum(axis=1)
+    none = np.flatnonzero(day_months == 0)
+    with_day = by_set - (mass[:, none[0]] if len(none) else 0.0)
+    left = np.repeat(np.arange(len(mine_years)), len(other_years))
+    right = np.tile(np.arange(len(other_years)), len(mine_years))
+    same = _shares(mine_years[left], other_years[right, :4]).reshape(len(mine_years), -1)
+    near = _shares(mine_years[left], other_years[right]).reshape(len(mine_years), -1) & ~same
+    known = (mine_years != 0).any(axis=1)[:, None] & (other_years[:, :4] != 0).any(axis=1)[None]
+    same, near = (same & known).astype(float), (near & known).astype(float)
+    has_day = day_months[mine_day] != 0
+    same_total = (same @ by_set)[mine_set]
+    same_day = np.where(has_day, (same @ mass)[mine_set, mine_day], 0.0)
+    same_both = np.where(has_day, (same @ with_day)[mine_set], 0.0)
+    near_total = (near @ by_set)[mine_set]
+    near_day = np.where(has_day, (near @ mass)[mine_set, mine_day], 0.0)
+    out[:, 0] = ((1 - known.astype(float)) @ by_set)[mine_set]
+    out[:, 1] = same_day
+    out[:, 2] = same_both - same_day
+    out[:, 3] = same_total - same_both
+    out[:, 4] = near_day
+    out[:, 5] = near_total - near_day
+    out[:, APART] = 1.0 - out[:, :APART].sum(axis=1)
+    return np.maximum(out, 0.0)
 
 
 def _directed(

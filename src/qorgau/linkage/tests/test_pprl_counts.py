@@ -141,3 +141,29 @@ def test_linking_side_refuses_records_and_other_encodings() -> None:
     with pytest.raises(ValueError):
         estimate_overlap([record_level])
     assert estimate_overlap([]) == {}
+
+
+def test_decoy_shares_equal_the_cells_against_every_other_record() -> None:
+    rng = random.Random(3)
+    encoder = FieldEncoder(KEY)
+
+    def record() -> PlainRecord:
+        roll = rng.random()
+        year = rng.randint(2008, 2013)
+        if roll < 0.15:
+            return PlainRecord("A", "B")
+        if roll < 0.35:
+            return PlainRecord("A", "B", birth_years=(year, year + rng.randint(0, 2)))
+        if roll < 0.45:
+            return PlainRecord("A", "B", date(year, 1, 1))
+        return PlainRecord("A", "B", date(year, rng.randint(1, 3), rng.randint(1, 3)))
+
+    encodings = [encoder.encode("x", str(i), record()) for i in range(120)]
+    fields = pprl_counts._fields(encodings)
+    weight = np.array([rng.choice((1.0, 0.5)) for _ in encodings])
+    mine, others = np.arange(40), np.arange(40, 120)
+    shares = pprl_counts._decoy_dates(fields, mine, others, weight)
+    for a in mine.tolist():
+        cells = pprl_counts.date_cells(fields, np.full(len(others), a), others)
+        expected = np.bincount(cells, weights=weight[others], minlength=pprl_counts.DATE_CELLS)
+        assert shares[a] == pytest.approx(expected / weight[others].sum(), abs=1e-12)
