@@ -29,7 +29,6 @@ import numpy as np
 
 from .pprl import (
     LSH_BANDS,
-    LSH_BITS_PER_BAND,
     NAME_BYTES,
     SLOT_BYTES,
     SLOTS,
@@ -38,10 +37,15 @@ from .pprl import (
     dice_many,
 )
 
+# Bands of 20 sampled bits (the record-level linker uses 24): the name filter alone carries
+# less than a record-level filter, and a true pair LSH misses is a child not counted.
+LSH_BITS_PER_BAND = 20
 NAME_FLOOR = 0.7  # Dice of the name filters below which a pair is not a candidate
 NAME_LEVELS = (0.8, 0.85, 0.9, 0.95)  # edges of the name similarity levels above the floor
-CLOSE_NAME = NAME_LEVELS[1]  # how many of B's names are this close to a's: the group's stratum
-NEIGHBOUR_STRATA = (1.5, 4.0, 12.0)  # edges of that (weighted) count
+# A record's stratum: how many other persons of its own organisation have a name this close
+# (how common the name is; independent of whether the record has a partner), in bands.
+CLOSE_NAME = NAME_LEVELS[1]
+NAMESAKE_STRATA = (0.5, 2.0, 6.0)
 # Date cells: 0 either side without a year; 1 same year and day/month; 2 same year, day/month
 # differ; 3 same year, one side without day/month; 4 a year apart, same day/month; 5 a year
 # apart otherwise; 6 two or more years apart (taken as never the same child: m = 0).
@@ -75,12 +79,16 @@ def estimate_overlap(encodings: Iterable[Encoding]) -> dict[frozenset[str], floa
         raise ValueError("not field-level encodings of this version")
     organisations = sorted({e.organisation for e in items})
     org = np.array([organisations.index(e.organisation) for e in items], dtype=np.int64)
-    weight = _person_weights(items)
+    weight, person = _persons(items)
     names = np.frombuffer(b"".join(e.bits[:NAME_BYTES] for e in items), dtype=np.uint8)
     names = names.reshape(len(items), NAME_BYTES)
     fields = _fields(items)
     a, b = _candidate_arrays(names, LSH_BANDS, LSH_BITS_PER_BAND, 0)
     similarity = dice_many(names, a, b)
+    inside = (org[a] == org[b]) & (person[a] != person[b]) & (similarity >= CLOSE_NAME)
+    namesakes = np.bincount(a[inside], weights=weight[b[inside]], minlength=len(items))
+    namesakes += np.bincount(b[inside], weights=weight[a[inside]], minlength=len(items))
+    stratum = np.searchsorted(np.array(NAMESAKE_STRATA), namesakes, side="right")
     keep = (similarity >= NAME_FLOOR) & (org[a] != org[b])
     a, b, similarity = a[keep], b[keep], similarity[keep]
     out: dict[frozenset[str], float] = {}
@@ -94,16 +102,21 @@ def estimate_overlap(encodings: Iterable[Encoding]) -> dict[frozenset[str], floa
                 right = np.concatenate((b[forward], a[backward]))
                 close = np.concatenate((similarity[forward], similarity[backward]))
                 others = np.flatnonzero(org == y)
-                both.append(_directed(left, right, close, weight, fields, others))
+                both.append(_directed(left, right, close, weight, stratum, fields, others))
             out[frozenset((first, organisations[j]))] = (both[0] + both[1]) / 2
     return out
 
 
-def _person_weights(items: Sequence[Encoding]) -> np.ndarray[Any, Any]:
-    records: defaultdict[tuple[str, str], int] = defaultdict(int)
-    for e in items:
-        records[(e.organisation, e.person or e.label)] += 1
-    return np.array([1.0 / records[(e.organisation, e.person or e.label)] for e in items])
+def _persons(items: Sequence[Encoding]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each record's weight (1 / its person's records) and a person number."""
+    number: dict[tuple[str, str], int] = {}
+    records: defaultdict[int, int] = defaultdict(int)
+    person = np.empty(len(items), dtype=np.int64)
+    for i, e in enumerate(items):
+        key = (e.organisation, e.person or e.label)
+        person[i] = number.setdefault(key, len(number))
+        records[int(person[i])] += 1
+    return np.array([1.0 / records[int(p)] for p in person]), person
 
 
 def _fields(items: Sequence[Encoding]) -> _Fields:
@@ -192,6 +205,7 @@ def _directed(
     b: np.ndarray[Any, Any],
     similarity: np.ndarray[Any, Any],
     weight: np.ndarray[Any, Any],
+    stratum: np.ndarray[Any, Any],
     f: _Fields,
     others: np.ndarray[Any, Any],
 ) -> float:
@@ -201,58 +215,92 @@ def _directed(
     pair_weight = weight[a] * weight[b]
     levels = len(NAME_LEVELS) + 1
     level = np.searchsorted(np.array(NAME_LEVELS), similarity, side="right")
-    close = np.bincount(a, weights=pair_weight * (similarity >= CLOSE_NAME), minlength=len(weight))
-    stratum = np.searchsorted(np.array(NEIGHBOUR_STRATA), close / weight, side="right")
-    kind = f.kind[a]
-    group_of_level = stratum[a] * levels + level
-    group = group_of_level * KINDS + kind
-    groups = (len(NEIGHBOUR_STRATA) + 1) * levels * KINDS
-    dates = date_cells(f, a, b)
-    region = ((f.region[a] == f.region[b]) & (f.region[a] != 0)).astype(np.int64)
+    groups = (len(NAMESAKE_STRATA) + 1) * KINDS
+    group = stratum[a] * KINDS + f.kind[a]
     cells = DATE_CELLS * 2
-    observed = np.zeros((groups, cells))
-    np.add.at(observed, (group, dates * 2 + region), pair_weight)
+    region = ((f.region[a] == f.region[b]) & (f.region[a] != 0)).astype(np.int64)
+    at = (group * levels + level) * cells + date_cells(f, a, b) * 2 + region
+    observed = np.bincount(at, weights=pair_weight, minlength=groups * levels * cells)
+    observed = observed.reshape(groups, levels, cells)
 
     mine, where = np.unique(a, return_inverse=True)
-    decoy_by_record = _decoy_dates(f, mine, others, weight)
-    decoy = np.zeros((groups, DATE_CELLS))
-    np.add.at(decoy, group, pair_weight[:, None] * decoy_by_record[where.ravel()])
+    decoy_by_record = _decoy_dates(f, mine, others, weight)[where.ravel()]
+    decoy = np.zeros((groups * levels, DATE_CELLS))
+    for cell in range(DATE_CELLS):
+        decoy[:, cell] = np.bincount(
+            group * levels + level,
+            weights=pair_weight * decoy_by_record[:, cell],
+            minlength=groups * levels,
+        )
     decoy /= np.maximum(decoy.sum(axis=1, keepdims=True), 1e-300)
-    # Region agreement of certain non-matches, per stratum and level, pooled when few.
-    apart = observed[:, APART * 2 : APART * 2 + 2]
-    by_level = np.arange(groups) // KINDS
-    agree = np.bincount(by_level, weights=apart[:, 1], minlength=groups // KINDS)
-    seen = np.bincount(by_level, weights=apart.sum(axis=1), minlength=groups // KINDS)
-    pooled = agree.sum() / seen.sum() if seen.sum() > 0 else 0.05
-    rho = ((agree + REGION_PRIOR * pooled) / (seen + REGION_PRIOR))[by_level]
-    u = np.stack((decoy * (1 - rho)[:, None], decoy * rho[:, None]), axis=2).reshape(groups, cells)
-    return _fit_true_pairs(observed, u, np.arange(groups) % KINDS)
+    # Region agreement of certain non-matches per stratum and level, pulled to the pooled one.
+    apart = observed[:, :, APART * 2 : APART * 2 + 2].reshape(-1, KINDS, levels, 2).sum(axis=1)
+    pooled = apart[..., 1].sum() / apart.sum() if apart.sum() > 0 else 0.05
+    rho = (apart[..., 1] + REGION_PRIOR * pooled) / (apart.sum(axis=2) + REGION_PRIOR)
+    rho = np.repeat(rho, KINDS, axis=0).reshape(groups * levels)
+    u = np.stack((decoy * (1 - rho)[:, None], decoy * rho[:, None]), axis=2)
+    return _fit_true_pairs(observed, u.reshape(groups, levels, cells), np.arange(groups) % KINDS)
 
 
 def _fit_true_pairs(
     observed: np.ndarray[Any, Any], u: np.ndarray[Any, Any], kind: np.ndarray[Any, Any]
 ) -> float:
-    """EM for: observed[g, c] = true[g] * m[kind[g], c] + (total[g] - true[g]) * u[g, c],
-    m = m_date[kind] x m_region, m_date[APART] = 0. Returns the sum of true[g]."""
-    total = observed.sum(axis=1)
-    true = 0.3 * total
+    """EM for observed[g, l, c] = true[g] * level[l] * m[kind[g], c]
+    + (total[g, l] - true[g] * level[l]) * u[g, l, c], with m = m_date[kind] x m_region and
+    m_date[APART] = 0: the name levels of true pairs are the same in every group, so a group
+    of common names far from a's cannot invent true pairs out of noise. Returns sum(true)."""
+    total = observed.sum(axis=2)
+    true = 0.3 * total.sum(axis=1)
+    level_share = np.full(total.shape[1], 1.0 / total.shape[1])
     m: np.ndarray[Any, Any] = np.full((KINDS, DATE_CELLS, 2), 1.0)
     m[:, APART, :] = 0.0
     m /= m.sum(axis=(1, 2), keepdims=True)
     for _ in range(EM_ITERATIONS):
-        mk = m.reshape(KINDS, -1)[kind]
-        numerator = true[:, None] * mk
-        denominator = numerator + (total - true)[:, None] * u
+        true_at_level = np.minimum(true[:, None] * level_share[None, :], 0.999 * total)
+        numerator = true_at_level[:, :, None] * m.reshape(KINDS, -1)[kind][:, None, :]
+        denominator = numerator + (total - true_at_level)[:, :, None] * u
         part = np.divide(
             observed * numerator, denominator, out=np.zeros_like(observed), where=denominator > 0
         )
-        true = part.sum(axis=1)
+        true = part.sum(axis=(1, 2))
+        level_share = part.sum(axis=(0, 2)) / max(part.sum(), 1e-300)
         flat = np.zeros((KINDS, DATE_CELLS * 2))
-        np.add.at(flat, kind, part)
+        np.add.at(flat, kind, part.sum(axis=1))
         per_kind = flat.reshape(KINDS, DATE_CELLS, 2)
         date_share = per_kind.sum(axis=2)
         date_share /= np.maximum(date_share.sum(axis=1, keepdims=True), 1e-300)
         region_share = per_kind.sum(axis=(0, 1))
         region_share /= max(region_share.sum(), 1e-300)
         m = date_share[:, :, None] * region_share[None, None, :]
-    return float(true.sum())
+    return float(_unclipped(observed, u, m.reshape(KINDS, -1)[kind], level_share, true).sum())
+
+
+def _unclipped(
+    observed: np.ndarray[Any, Any],
+    u: np.ndarray[Any, Any],
+    m: np.ndarray[Any, Any],
+    level_share: np.ndarray[Any, Any],
+    true: np.ndarray[Any, Any],
+) -> np.ndarray[Any, Any]:
+    """Each group's true pairs as the root of its likelihood score with m and u fixed, by
+    Newton steps that may go below zero. EM cannot: a group with no true pair but a chance
+    excess of agreements keeps a positive count, one with a chance shortfall stays at zero, and
+    over many groups those clipped errors add up to children who are not there."""
+    total = observed.sum(axis=2)
+    slope = level_share[None, :, None] * (m[:, None, :] - u)  # d mean / d true, per cell
+    base = total[:, :, None] * u
+    estimate = true.copy()
+    for _ in range(20):
+        mean = base + estimate[:, None, None] * slope
+        safe = np.maximum(mean, 1e-12)
+        score = (observed * slope / safe).sum(axis=(1, 2))
+        information = (observed * slope**2 / safe**2).sum(axis=(1, 2))
+        step = np.divide(score, information, out=np.zeros_like(score), where=information > 0)
+        for _ in range(60):  # halve a step that would make a mean negative (or zero with counts)
+            trial = base + (estimate + step)[:, None, None] * slope
+            bad = ((trial < 0) | ((trial <= 0) & (observed > 0))).any(axis=(1, 2))
+            if not bad.any():
+                break
+            step = np.where(bad, step / 2, step)
+        estimate = estimate + np.where(bad, 0.0, step)
+    return estimate

@@ -167,3 +167,17 @@ def test_decoy_shares_equal_the_cells_against_every_other_record() -> None:
         cells = pprl_counts.date_cells(fields, np.full(len(others), a), others)
         expected = np.bincount(cells, weights=weight[others], minlength=pprl_counts.DATE_CELLS)
         assert shares[a] == pytest.approx(expected / weight[others].sum(), abs=1e-12)
+
+
+def test_no_shared_children_gives_a_count_near_zero() -> None:
+    # Two organisations with the same common names and no child in common: every candidate is
+    # a namesake, and chance agreements of birth data must not be counted as children.
+    encodings, shared, _ = _population(3000, seed=8)
+    police = [e for e in encodings if e.organisation == "police"]
+    ngo = [e for e in encodings if e.organisation == "ngo"]
+    # Keep NGO records of children the police do not know.
+    police_children = {e.person for e in police}
+    strangers = [e for e in ngo if e.label not in police_children]
+    assert shared > 500 and len(strangers) > 500
+    estimate = estimate_overlap(police + strangers)[frozenset({"police", "ngo"})]
+    assert estimate < 0.02 * len(strangers), estimate
