@@ -47,10 +47,9 @@ THRESHOLD_PER_DECADE = 0.022  # and rises by this for ten times as many
 PLAIN_THRESHOLD = 0.83  # the same on unbalanced filters (the baseline without hardening)
 LSH_BANDS = 40
 LSH_BITS_PER_BAND = 24
-# FieldEncoder: the name filter (keyed, not balanced: ADR 0010 (c)), then SLOTS keyed tokens of
-# SLOT_BYTES each: four years of the birth interval, the year before and after it, day/month,
-# region.
-NAME_BYTES = FILTER_BITS // 8
+# FieldEncoder: the hardened name filter, then SLOTS keyed tokens of SLOT_BYTES each: four
+# years of the birth interval, the year before and the year after it, day/month, region.
+NAME_BYTES = 2 * FILTER_BITS // 8
 SLOTS = 8
 SLOT_BYTES = 8
 MAX_BIRTH_YEARS = 4  # a wider birth interval says too little: encoded as unknown
@@ -181,12 +180,11 @@ class Encoder:
 
 class FieldEncoder:
     """Field-level encodings for estimated counts (qorgau.linkage.pprl_counts): the name as a
-    keyed filter (no dates in it; not balanced, which loses the name's length that the Dice
-    needs: ADR 0010 (c)), then keyed tokens of the birth years, the day/month and the region.
-    `key` is the secret shared by the organisations."""
+    hardened filter (balanced and permuted, no dates in it), then keyed tokens of the birth
+    years, the day/month and the region. `key` is the secret shared by the organisations."""
 
     def __init__(self, key: bytes) -> None:
-        self._names = Encoder(key, harden=False, dates=False)
+        self._names = Encoder(key, dates=False)
         self._key = key
 
     def _token(self, text: str) -> bytes:

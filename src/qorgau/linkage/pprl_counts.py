@@ -1,6 +1,6 @@
 """Estimated overlap counts from field-level encodings (ADR 0010, amendment 2026-12-02 (c)).
 
-The linking side receives `FieldEncoder` encodings only: a keyed Bloom filter of the name
+The linking side receives `FieldEncoder` encodings only: a hardened Bloom filter of the name
 and keyed tokens of the birth years, day/month and region. It never decides which two records
 are the same child. For each ordered pair of organisations (A, B) it estimates how many of A's
 children have a partner in B, and returns the mean of the two directions:
@@ -40,8 +40,10 @@ from .pprl import (
 # Bands of 20 sampled bits (the record-level linker uses 24): the name filter alone carries
 # less than a record-level filter, and a true pair LSH misses is a child not counted.
 LSH_BITS_PER_BAND = 20
-NAME_FLOOR = 0.7  # Dice of the name filters below which a pair is not a candidate
-NAME_LEVELS = (0.8, 0.85, 0.9, 0.95)  # edges of the name similarity levels above the floor
+# Dice of the balanced name filters (1 - Hamming distance / FILTER_BITS) below which a pair is
+# not a candidate, and the edges of the name levels above it.
+NAME_FLOOR = 0.8
+NAME_LEVELS = (0.86, 0.9, 0.93, 0.965)
 # A record's stratum: how many other persons of its own organisation have a name this close
 # (how common the name is; independent of whether the record has a partner), in bands.
 CLOSE_NAME = NAME_LEVELS[1]
@@ -55,6 +57,20 @@ APART = 6
 KINDS = 4
 REGION_PRIOR = 50.0  # pseudo-count pulling a group's region agreement to the pooled one
 EM_ITERATIONS = 500
+# A weak prior on m, worth PRIOR_PAIRS true pairs: how two records of one child usually compare,
+# by a's kind of birth data (cells as DATE_CELLS), and their regions agree 80% of the time. It
+# matters only when few children are shared: with none, m fitted to chance alone would turn
+# chance agreements into children.
+PRIOR_PAIRS = 50.0
+PRIOR_DATES = np.array(
+    [
+        [1.0, 0, 0, 0, 0, 0, 0],  # no birth data: every pair is "either side without a year"
+        [0.1, 0, 0, 0.75, 0, 0.15, 0],  # a year only
+        [0.1, 0, 0, 0.7, 0, 0.2, 0],  # an interval
+        [0.07, 0.55, 0.1, 0.2, 0.03, 0.05, 0],  # a full date
+    ]
+)
+PRIOR_REGION_AGREES = 0.8
 
 
 @dataclass(frozen=True)
@@ -267,10 +283,12 @@ def _fit_true_pairs(
         flat = np.zeros((KINDS, DATE_CELLS * 2))
         np.add.at(flat, kind, part.sum(axis=1))
         per_kind = flat.reshape(KINDS, DATE_CELLS, 2)
-        date_share = per_kind.sum(axis=2)
-        date_share /= np.maximum(date_share.sum(axis=1, keepdims=True), 1e-300)
-        region_share = per_kind.sum(axis=(0, 1))
-        region_share /= max(region_share.sum(), 1e-300)
+        date_share = per_kind.sum(axis=2) + PRIOR_PAIRS * PRIOR_DATES
+        date_share /= date_share.sum(axis=1, keepdims=True)
+        region_share = per_kind.sum(axis=(0, 1)) + PRIOR_PAIRS * np.array(
+            [1 - PRIOR_REGION_AGREES, PRIOR_REGION_AGREES]
+        )
+        region_share /= region_share.sum()
         m = date_share[:, :, None] * region_share[None, None, :]
     return float(_unclipped(observed, u, m.reshape(KINDS, -1)[kind], level_share, true).sum())
 
@@ -296,6 +314,7 @@ def _unclipped(
         score = (observed * slope / safe).sum(axis=(1, 2))
         information = (observed * slope**2 / safe**2).sum(axis=(1, 2))
         step = np.divide(score, information, out=np.zeros_like(score), where=information > 0)
+        step = np.clip(step, -total.sum(axis=1), total.sum(axis=1))
         for _ in range(60):  # halve a step that would make a mean negative (or zero with counts)
             trial = base + (estimate + step)[:, None, None] * slope
             bad = ((trial < 0) | ((trial <= 0) & (observed > 0))).any(axis=(1, 2))
@@ -303,4 +322,5 @@ def _unclipped(
                 break
             step = np.where(bad, step / 2, step)
         estimate = estimate + np.where(bad, 0.0, step)
-    return estimate
+    # A group cannot hold more true pairs, or fewer than minus as many, than it has candidates.
+    return np.clip(estimate, -total.sum(axis=1), total.sum(axis=1))
