@@ -12,6 +12,10 @@ Two sides, two APIs:
 * The linking side (`count_overlap`, `cluster`) accepts only `Encoding` values - never a name,
   never a key - finds candidate pairs by Hamming LSH (bit sampling in bands) and keeps the pairs
   whose Dice similarity reaches a threshold, merging them best first into clusters.
+* For counts per pair of organisations, `FieldEncoder` keeps the name filter (hardened as above)
+  apart from keyed tokens of the birth years, day/month and region, and
+  `qorgau.linkage.pprl_counts.estimate_overlap` estimates the shared children from them without
+  deciding any single pair (ADR 0010, amendment (c)).
 
 numpy for the linking side's arrays; otherwise the standard library.
 """
