@@ -203,9 +203,10 @@ class FieldEncoder:
         near = [empty, empty]
         if low_high is not None:
             low, high = low_high
-            years = [self._token(f"y{y}") for y in range(low, high + 1)]
+            # Sorted, so that the slots do not tell which year is the earlier.
+            years = sorted(self._token(f"y{y}") for y in range(low, high + 1))
             years += [empty] * (MAX_BIRTH_YEARS - len(years))
-            near = [self._token(f"y{low - 1}"), self._token(f"y{high + 1}")]
+            near = sorted((self._token(f"y{low - 1}"), self._token(f"y{high + 1}")))
         born = record.birth_date
         day_month = empty
         if born is not None and (born.month, born.day) != (1, 1):  # 1 January: a placeholder
@@ -217,7 +218,12 @@ class FieldEncoder:
     def encode(
         self, organisation: str, label: str, record: PlainRecord, person: str = ""
     ) -> Encoding:
+        """`person`: the organisation's own number for the child (its records share it); it
+        leaves keyed, so the linker sees which records share one and nothing else."""
         names = self._names.encode(organisation, label, record).bits
+        if person:
+            digest = hmac.new(self._key, f"person|{organisation}|{person}".encode(), hashlib.sha256)
+            person = digest.hexdigest()[:24]
         return Encoding(organisation, label, names + b"".join(self.slots(record)), person)
 
 
@@ -226,7 +232,8 @@ def _birth_interval(record: PlainRecord) -> tuple[int, int] | None:
         return record.birth_date.year, record.birth_date.year
     if record.birth_years is not None:
         low, high = sorted(record.birth_years)
-        return (low, high) if high - low < MAX_BIRTH_YEARS else None
+        if high - low < MAX_BIRTH_YEARS:
+            return low, high
     if record.birth_year is not None:
         return record.birth_year, record.birth_year
     return None

@@ -6,13 +6,14 @@ are the same child. For each ordered pair of organisations (A, B) it estimates h
 children have a partner in B, and returns the mean of the two directions:
 
 * candidate pairs: A's and B's name filters that LSH finds and that are at least NAME_FLOOR
-  similar; a pair falls in a group (how many of B's names are close to a's, how close this
-  one is, what a's birth data is) and a cell (how the birth data and region compare);
+  similar; a pair falls in a group (how many other persons of A have a name close to a's, and
+  what a's birth data is), a name level, and a cell (how the birth data and region compare);
 * u is measured, never fitted: the cells of a's namesakes that are not a's partner are
   distributed as a's birth data against all of B's (a decoy), and their region agrees as often
   as among candidates whose birth years are two or more apart (certainly not the same child);
 * each group has its own number of true pairs, m is shared (date cells by a's kind of birth
-  data, times the region's), m of "years two or more apart" is zero; both by EM on the counts.
+  data, times the region's; one distribution of name levels), m of "years two or more apart"
+  is zero; EM on the counts, then each group's root unclipped. A count is never below zero.
 
 Records an organisation knows to be one child share `Encoding.person`; each pair weighs
 1 / (records of a's person x records of b's person), so a child counts once.
@@ -40,12 +41,13 @@ from .pprl import (
 # Bands of 20 sampled bits (the record-level linker uses 24): the name filter alone carries
 # less than a record-level filter, and a true pair LSH misses is a child not counted.
 LSH_BITS_PER_BAND = 20
-# Dice of the balanced name filters (1 - Hamming distance / FILTER_BITS) below which a pair is
-# not a candidate, and the edges of the name levels above it.
+# Dice of the balanced name filters below which a pair is not a candidate (on balanced filters
+# Dice is 1 - Hamming distance / FILTER_BITS), and the edges of the name levels above it.
 NAME_FLOOR = 0.8
 NAME_LEVELS = (0.86, 0.9, 0.93, 0.965)
 # A record's stratum: how many other persons of its own organisation have a name this close
-# (how common the name is; independent of whether the record has a partner), in bands.
+# (how common the name is; independent of whether the record has a partner): none, one, two to
+# five, six or more.
 CLOSE_NAME = NAME_LEVELS[1]
 NAMESAKE_STRATA = (0.5, 2.0, 6.0)
 # Date cells: 0 either side without a year; 1 same year and day/month; 2 same year, day/month
@@ -55,12 +57,16 @@ DATE_CELLS = 7
 APART = 6
 # Kinds of a's birth data: 0 none, 1 a year only, 2 an interval of years, 3 a full date.
 KINDS = 4
+# Region: 0 differs, 1 agrees, 2 unknown (either side without one; as likely for the same child
+# as for another, so it says nothing).
+REGIONS = 3
 REGION_PRIOR = 50.0  # pseudo-count pulling a group's region agreement to the pooled one
+NO_APART_PAIRS_REGION_AGREES = 1 / 20  # the pooled rate when no pair is certainly apart: 20 regions
 EM_ITERATIONS = 500
-# A weak prior on m, worth PRIOR_PAIRS true pairs: how two records of one child usually compare,
-# by a's kind of birth data (cells as DATE_CELLS), and their regions agree 80% of the time. It
-# matters only when few children are shared: with none, m fitted to chance alone would turn
-# chance agreements into children.
+# A weak prior on m: PRIOR_PAIRS pseudo-pairs for each kind's date cells (how two records of one
+# child usually compare, cells as DATE_CELLS) and as many for the region (known regions agree
+# 80% of the time). It matters only when few children are shared: with none, m fitted to
+# chance alone would turn chance agreements into children.
 PRIOR_PAIRS = 50.0
 PRIOR_DATES = np.array(
     [
@@ -94,7 +100,8 @@ def estimate_overlap(encodings: Iterable[Encoding]) -> dict[frozenset[str], floa
     if any(len(e.bits) != width for e in items):
         raise ValueError("not field-level encodings of this version")
     organisations = sorted({e.organisation for e in items})
-    org = np.array([organisations.index(e.organisation) for e in items], dtype=np.int64)
+    index = {name: i for i, name in enumerate(organisations)}
+    org = np.array([index[e.organisation] for e in items], dtype=np.int64)
     weight, person = _persons(items)
     names = np.frombuffer(b"".join(e.bits[:NAME_BYTES] for e in items), dtype=np.uint8)
     names = names.reshape(len(items), NAME_BYTES)
@@ -119,17 +126,20 @@ def estimate_overlap(encodings: Iterable[Encoding]) -> dict[frozenset[str], floa
                 close = np.concatenate((similarity[forward], similarity[backward]))
                 others = np.flatnonzero(org == y)
                 both.append(_directed(left, right, close, weight, stratum, fields, others))
-            out[frozenset((first, organisations[j]))] = (both[0] + both[1]) / 2
+            out[frozenset((first, organisations[j]))] = max(0.0, (both[0] + both[1]) / 2)
     return out
 
 
 def _persons(items: Sequence[Encoding]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Each record's weight (1 / its person's records) and a person number."""
-    number: dict[tuple[str, str], int] = {}
+    number: dict[tuple[str, str, str], int] = {}
     records: defaultdict[int, int] = defaultdict(int)
     person = np.empty(len(items), dtype=np.int64)
     for i, e in enumerate(items):
-        key = (e.organisation, e.person or e.label)
+        # A label without a person is its own person, even if it reads like another's person.
+        key = (
+            (e.organisation, "person", e.person) if e.person else (e.organisation, "label", e.label)
+        )
         person[i] = number.setdefault(key, len(number))
         records[int(person[i])] += 1
     return np.array([1.0 / records[int(p)] for p in person]), person
@@ -233,9 +243,10 @@ def _directed(
     level = np.searchsorted(np.array(NAME_LEVELS), similarity, side="right")
     groups = (len(NAMESAKE_STRATA) + 1) * KINDS
     group = stratum[a] * KINDS + f.kind[a]
-    cells = DATE_CELLS * 2
-    region = ((f.region[a] == f.region[b]) & (f.region[a] != 0)).astype(np.int64)
-    at = (group * levels + level) * cells + date_cells(f, a, b) * 2 + region
+    cells = DATE_CELLS * REGIONS
+    unknown = (f.region[a] == 0) | (f.region[b] == 0)
+    region = np.where(unknown, 2, f.region[a] == f.region[b]).astype(np.int64)
+    at = (group * levels + level) * cells + date_cells(f, a, b) * REGIONS + region
     observed = np.bincount(at, weights=pair_weight, minlength=groups * levels * cells)
     observed = observed.reshape(groups, levels, cells)
 
@@ -249,12 +260,24 @@ def _directed(
             minlength=groups * levels,
         )
     decoy /= np.maximum(decoy.sum(axis=1, keepdims=True), 1e-300)
+    # How often a namesake's region is unknown: always when a's is, else B's share without one.
+    weights_other = weight[others]
+    without = weights_other[f.region[others] == 0].sum() / weights_other.sum()
+    unknown_share = np.where(f.region[a] == 0, 1.0, without)
+    at_level = group * levels + level
+    unknown_at = np.bincount(
+        at_level, weights=pair_weight * unknown_share, minlength=groups * levels
+    ) / np.maximum(np.bincount(at_level, weights=pair_weight, minlength=groups * levels), 1e-300)
     # Region agreement of certain non-matches per stratum and level, pulled to the pooled one.
-    apart = observed[:, :, APART * 2 : APART * 2 + 2].reshape(-1, KINDS, levels, 2).sum(axis=1)
-    pooled = apart[..., 1].sum() / apart.sum() if apart.sum() > 0 else 0.05
+    apart = observed[:, :, APART * REGIONS : APART * REGIONS + 2]
+    apart = apart.reshape(-1, KINDS, levels, 2).sum(axis=1)
+    seen = apart.sum()
+    pooled = apart[..., 1].sum() / seen if seen > 0 else NO_APART_PAIRS_REGION_AGREES
     rho = (apart[..., 1] + REGION_PRIOR * pooled) / (apart.sum(axis=2) + REGION_PRIOR)
     rho = np.repeat(rho, KINDS, axis=0).reshape(groups * levels)
-    u = np.stack((decoy * (1 - rho)[:, None], decoy * rho[:, None]), axis=2)
+    known = 1 - unknown_at
+    region_u = np.stack((known * (1 - rho), known * rho, unknown_at), axis=1)
+    u = decoy[:, :, None] * region_u[:, None, :]
     return _fit_true_pairs(observed, u.reshape(groups, levels, cells), np.arange(groups) % KINDS)
 
 
@@ -268,7 +291,12 @@ def _fit_true_pairs(
     total = observed.sum(axis=2)
     true = 0.3 * total.sum(axis=1)
     level_share = np.full(total.shape[1], 1.0 / total.shape[1])
-    m: np.ndarray[Any, Any] = np.full((KINDS, DATE_CELLS, 2), 1.0)
+    by_region = observed.reshape(*observed.shape[:2], DATE_CELLS, REGIONS).sum(axis=(0, 1, 2))
+    unknown = by_region[2] / max(by_region.sum(), 1e-300)  # as likely for a true pair as any
+    region_prior = PRIOR_PAIRS * np.array(
+        [(1 - PRIOR_REGION_AGREES) * (1 - unknown), PRIOR_REGION_AGREES * (1 - unknown), unknown]
+    )
+    m: np.ndarray[Any, Any] = np.full((KINDS, DATE_CELLS, REGIONS), 1.0)
     m[:, APART, :] = 0.0
     m /= m.sum(axis=(1, 2), keepdims=True)
     for _ in range(EM_ITERATIONS):
@@ -280,14 +308,12 @@ def _fit_true_pairs(
         )
         true = part.sum(axis=(1, 2))
         level_share = part.sum(axis=(0, 2)) / max(part.sum(), 1e-300)
-        flat = np.zeros((KINDS, DATE_CELLS * 2))
+        flat = np.zeros((KINDS, DATE_CELLS * REGIONS))
         np.add.at(flat, kind, part.sum(axis=1))
-        per_kind = flat.reshape(KINDS, DATE_CELLS, 2)
+        per_kind = flat.reshape(KINDS, DATE_CELLS, REGIONS)
         date_share = per_kind.sum(axis=2) + PRIOR_PAIRS * PRIOR_DATES
         date_share /= date_share.sum(axis=1, keepdims=True)
-        region_share = per_kind.sum(axis=(0, 1)) + PRIOR_PAIRS * np.array(
-            [1 - PRIOR_REGION_AGREES, PRIOR_REGION_AGREES]
-        )
+        region_share = per_kind.sum(axis=(0, 1)) + region_prior
         region_share /= region_share.sum()
         m = date_share[:, :, None] * region_share[None, None, :]
     return float(_unclipped(observed, u, m.reshape(KINDS, -1)[kind], level_share, true).sum())
@@ -305,13 +331,14 @@ def _unclipped(
     excess of agreements keeps a positive count, one with a chance shortfall stays at zero, and
     over many groups those clipped errors add up to children who are not there."""
     total = observed.sum(axis=2)
-    slope = level_share[None, :, None] * (m[:, None, :] - u)  # d mean / d true, per cell
+    # d mean / d true, per cell; a level without candidates has no cells to move
+    slope = level_share[None, :, None] * (m[:, None, :] - u) * (total > 0)[:, :, None]
     base = total[:, :, None] * u
     estimate = true.copy()
     for _ in range(20):
         mean = base + estimate[:, None, None] * slope
         safe = np.maximum(mean, 1e-12)
-        score = (observed * slope / safe).sum(axis=(1, 2))
+        score = (observed * slope / safe).sum(axis=(1, 2)) - slope.sum(axis=(1, 2))
         information = (observed * slope**2 / safe**2).sum(axis=(1, 2))
         step = np.divide(score, information, out=np.zeros_like(score), where=information > 0)
         step = np.clip(step, -total.sum(axis=1), total.sum(axis=1))
