@@ -499,6 +499,22 @@ def generate(records: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
+def matcher_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A generated record as the matcher (qorgau.linkage.matcher) reads it."""
+    name = " ".join(x for x in (record["surname"], record["given"], record["patronymic"]) if x)
+    return {
+        "id": record["id"],
+        "names": [(name, record["script"])],
+        "birth_date": record["birth_date"],
+        "age_min": record["age_min"],
+        "age_max": record["age_max"],
+        "recorded_on": record["recorded_on"],
+        "sex": record["sex"],
+        "region": record["region"],
+        "source": record["source"],
+    }
+
+
 def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
     children = Counter(r["child_id"] for r in records)
     return {

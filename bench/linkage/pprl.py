@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate
+from generate import generate, matcher_record
 
 from qorgau.linkage.canonical import primary_key
 from qorgau.linkage.matcher import Matcher, MatcherConfig
@@ -74,25 +74,7 @@ def local_persons(records: list[dict[str, Any]]) -> dict[str, str]:
     """Record id -> person number, each agency deduplicating its own records in plaintext."""
     person: dict[str, str] = {}
     for source in sorted({r["source"] for r in records}):
-        rows = [
-            {
-                "id": r["id"],
-                "names": [
-                    (
-                        " ".join(x for x in (r["surname"], r["given"], r["patronymic"]) if x),
-                        r["script"],
-                    )
-                ],
-                "birth_date": r["birth_date"],
-                "age_min": r["age_min"],
-                "age_max": r["age_max"],
-                "recorded_on": r["recorded_on"],
-                "sex": r["sex"],
-                "region": r["region"],
-            }
-            for r in records
-            if r["source"] == source
-        ]
+        rows = [matcher_record(r) for r in records if r["source"] == source]
         config = MatcherConfig(link_type="dedupe", threshold=LOCAL_DEDUPE_THRESHOLDS[source])
         for number, members in enumerate(Matcher(config).link(rows).clusters):
             for record_id in members:
@@ -156,6 +138,18 @@ def report(
     }
 
 
+def print_row(name: str, row: dict[str, Any]) -> None:
+    name_filter = row.get("name_filter_attack_reidentified")
+    print(
+        f"{name:22} total err {row['total_rel_error']:.2%}  worst pair "
+        f"{row['worst_pair_rel_error']:.2%}  attack {row['frequency_attack_reidentified']:.2%}"
+        + (f" (name filter alone {name_filter:.2%})" if name_filter is not None else "")
+        + (f"  dedupe {row['local_dedupe_seconds']}s" if "local_dedupe_seconds" in row else "")
+        + f"  encode {row['encode_seconds']}s link {row['link_seconds']}s",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -206,14 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             "encode_seconds": round(encoded - started, 2),
             "link_seconds": round(linked - encoded, 2),
         }
-        row = result["variants"][name]
-        print(
-            f"{name:22} total err {row['total_rel_error']:.2%}  worst pair "
-            f"{row['worst_pair_rel_error']:.2%}  "
-            f"attack {row['frequency_attack_reidentified']:.2%}  "
-            f"encode {row['encode_seconds']}s link {row['link_seconds']}s",
-            flush=True,
-        )
+        print_row(name, result["variants"][name])
     field_encoder = FieldEncoder(key)
     known = {r["id"]: f"{r['source']}-{r['child_id']}" for r in records}
     field_variants = {"fields": None, "fields_known_persons": known}
@@ -239,16 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             "encode_seconds": round(encoded - deduplicated, 2),
             "link_seconds": round(linked - encoded, 2),
         }
-        row = result["variants"][name]
-        print(
-            f"{name:22} total err {row['total_rel_error']:.2%}  worst pair "
-            f"{row['worst_pair_rel_error']:.2%}  attack {row['frequency_attack_reidentified']:.2%}"
-            f" (name filter alone {row['name_filter_attack_reidentified']:.2%})  dedupe "
-            f"{row['local_dedupe_seconds']}s encode {row['encode_seconds']}s link "
-            f"{row['link_seconds']}s",
-            flush=True,
-        )
-        print(json.dumps(row["pairs"], indent=1))
+        print_row(name, result["variants"][name])
+        print(json.dumps(result["variants"][name]["pairs"], indent=1))
     result["wall_seconds"] = round(time.perf_counter() - started_all, 1)
     if "hardened" in result["variants"]:
         print(json.dumps(result["variants"]["hardened"]["pairs"], indent=1))

@@ -220,29 +220,13 @@ def _peak_memory_mb() -> dict[str, float]:
 
 
 def run_ours(rows: list[dict[str, Any]], kind: str, link_type: str, workers: int) -> dict[str, Any]:
+    from generate import matcher_record
+
     from qorgau.linkage.matcher import Matcher, MatcherConfig
 
     start = time.perf_counter()
     if kind == "children":
-        records = [
-            {
-                "id": r["id"],
-                "names": [
-                    (
-                        " ".join(x for x in (r["surname"], r["given"], r["patronymic"]) if x),
-                        r["script"],
-                    )
-                ],
-                "birth_date": r["birth_date"],
-                "age_min": r["age_min"],
-                "age_max": r["age_max"],
-                "recorded_on": r["recorded_on"],
-                "sex": r["sex"],
-                "region": r["region"],
-                "source": r["source"],
-            }
-            for r in rows
-        ]
+        records = [matcher_record(r) for r in rows]
         config = MatcherConfig(
             link_type="dedupe", workers=workers, keep_probability=KEEP_PROBABILITY
         )
