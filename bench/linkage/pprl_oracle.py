@@ -88,7 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     counts: list[dict[str, float]] = []
 
     def directed_with_truth(
-        a: Any, b: Any, similarity: Any, weight: Any, stratum: Any, f: Any, others: Any
+        a: Any,
+        b: Any,
+        similarity: Any,
+        weight: Any,
+        stratum: Any,
+        f: Any,
+        others: Any,
+        family: Any,
     ) -> float:
         # The same cell index as _directed, for the non-matching candidates only.
         levels = len(pprl_counts.NAME_LEVELS) + 1
@@ -106,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         ).reshape(groups * levels, cells)
         seen /= np.maximum(seen.sum(axis=1, keepdims=True), 1e-300)
         true_u.append(seen.reshape(groups, levels, cells))
-        return float(directed(a, b, similarity, weight, stratum, f, others))
+        return float(directed(a, b, similarity, weight, stratum, f, others, family))
 
     def fit_all(observed: Any, u: Any, kind: Any) -> float:
         counts.append(refits(observed, u, true_u[-1], kind, fit))

@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 
 from .pprl import (
-    LSH_BANDS,
     NAME_BYTES,
     SLOT_BYTES,
     SLOTS,
@@ -39,7 +38,10 @@ from .pprl import (
 )
 
 # Bands of 20 sampled bits (the record-level linker uses 24): the name filter alone carries
-# less than a record-level filter, and a true pair LSH misses is a child not counted.
+# less than a record-level filter, and a true pair LSH misses is a child not counted. 80 bands
+# (the record-level linker uses 40) find a pair at the floor's Dice of 0.8 with probability
+# 0.60 and at 0.85 with 0.96 (40 bands: 0.37 and 0.79; ADR 0010 (d)).
+LSH_BANDS = 80
 LSH_BITS_PER_BAND = 20
 # Dice of the balanced name filters below which a pair is not a candidate (on balanced filters
 # Dice is 1 - Hamming distance / FILTER_BITS), and the edges of the name levels above it.
@@ -61,6 +63,11 @@ KINDS = 4
 # as for another, so it says nothing).
 REGIONS = 3
 REGION_PRIOR = 50.0  # pseudo-count pulling a group's region agreement to the pooled one
+# Namesakes who share a birth date share a region more often than namesakes born years apart:
+# twins (same surname, date and home) and siblings. Measured per date cell on pairs of one
+# organisation's own persons, certainly not one child, relative to those two or more years
+# apart; FAMILY_PRIOR pseudo-pairs pull a cell to "no difference" (ADR 0010 (d)).
+FAMILY_PRIOR = 50.0
 NO_APART_PAIRS_REGION_AGREES = 1 / 20  # the pooled rate when no pair is certainly apart: 20 regions
 EM_ITERATIONS = 500
 # A weak prior on m: PRIOR_PAIRS pseudo-pairs for each kind's date cells (how two records of one
@@ -112,6 +119,8 @@ def estimate_overlap(encodings: Iterable[Encoding]) -> dict[frozenset[str], floa
     namesakes = np.bincount(a[inside], weights=weight[b[inside]], minlength=len(items))
     namesakes += np.bincount(b[inside], weights=weight[a[inside]], minlength=len(items))
     stratum = np.searchsorted(np.array(NAMESAKE_STRATA), namesakes, side="right")
+    own = (org[a] == org[b]) & (person[a] != person[b]) & (similarity >= NAME_FLOOR)
+    family = _family_region_ratio(fields, a[own], b[own], weight[a[own]] * weight[b[own]])
     keep = (similarity >= NAME_FLOOR) & (org[a] != org[b])
     a, b, similarity = a[keep], b[keep], similarity[keep]
     out: dict[frozenset[str], float] = {}
@@ -125,7 +134,7 @@ def estimate_overlap(encodings: Iterable[Encoding]) -> dict[frozenset[str], floa
                 right = np.concatenate((b[forward], a[backward]))
                 close = np.concatenate((similarity[forward], similarity[backward]))
                 others = np.flatnonzero(org == y)
-                both.append(_directed(left, right, close, weight, stratum, fields, others))
+                both.append(_directed(left, right, close, weight, stratum, fields, others, family))
             out[frozenset((first, organisations[j]))] = max(0.0, (both[0] + both[1]) / 2)
     return out
 
@@ -153,6 +162,24 @@ def _fields(items: Sequence[Encoding]) -> _Fields:
     year_count = (years != 0).sum(axis=1)
     kind = np.where(year_count == 0, 0, np.where(year_count > 1, 2, np.where(day_month != 0, 3, 1)))
     return _Fields(years, near_years, day_month, region, kind)
+
+
+def _family_region_ratio(
+    f: _Fields, a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], pair_weight: Any
+) -> np.ndarray[Any, Any]:
+    """Per date cell: how much more often two different persons with close names agree on
+    the region than such persons two or more years apart do (1 = no more often)."""
+    known = (f.region[a] != 0) & (f.region[b] != 0)
+    a, b, pair_weight = a[known], b[known], pair_weight[known]
+    cell = date_cells(f, a, b)
+    pairs = np.bincount(cell, weights=pair_weight, minlength=DATE_CELLS)
+    agree = np.bincount(
+        cell, weights=pair_weight * (f.region[a] == f.region[b]), minlength=DATE_CELLS
+    )
+    if pairs[APART] <= 0 or agree[APART] <= 0:
+        return np.ones(DATE_CELLS)
+    base = agree[APART] / pairs[APART]
+    return (agree + FAMILY_PRIOR * base) / (pairs + FAMILY_PRIOR) / base
 
 
 def _shares(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -234,6 +261,7 @@ def _directed(
     stratum: np.ndarray[Any, Any],
     f: _Fields,
     others: np.ndarray[Any, Any],
+    family: np.ndarray[Any, Any],
 ) -> float:
     """How many of the records on the left (one organisation) have a partner on the right."""
     if not len(a):
@@ -275,9 +303,12 @@ def _directed(
     pooled = apart[..., 1].sum() / seen if seen > 0 else NO_APART_PAIRS_REGION_AGREES
     rho = (apart[..., 1] + REGION_PRIOR * pooled) / (apart.sum(axis=2) + REGION_PRIOR)
     rho = np.repeat(rho, KINDS, axis=0).reshape(groups * levels)
-    known = 1 - unknown_at
-    region_u = np.stack((known * (1 - rho), known * rho, unknown_at), axis=1)
-    u = decoy[:, :, None] * region_u[:, None, :]
+    known = (1 - unknown_at)[:, None]
+    agrees = np.minimum(rho[:, None] * family[None, :], 1.0)  # (group x level, date cell)
+    region_u = np.stack(
+        (known * (1 - agrees), known * agrees, np.repeat(1 - known, DATE_CELLS, 1)), 2
+    )
+    u = decoy[:, :, None] * region_u
     return _fit_true_pairs(observed, u.reshape(groups, levels, cells), np.arange(groups) % KINDS)
 
 

@@ -211,3 +211,28 @@ def test_every_pair_of_organisations_gets_a_count() -> None:
     }
     assert counts[frozenset({"police", "consulate"})] < 0.5  # less than one child
     assert counts[frozenset({"ngo", "consulate"})] < 0.5
+
+
+def test_family_ratio_measures_region_agreement_of_namesakes_born_the_same_day() -> None:
+    # One organisation's own persons with close names: twins share the birth date and the
+    # region; namesakes born years apart share a region by chance (here one in four).
+    encoder = FieldEncoder(KEY)
+    rng = random.Random(4)
+    records = []
+    for i in range(400):
+        # days after the 12th: no other date has the same unordered day/month
+        born = date(2008 + i // 180, 1 + i % 12, 13 + (i // 12) % 15)
+        region = f"r{i % 4}"
+        for twin in ("Aigerim", "Aizhan"):  # same day, same region
+            records.append(PlainRecord("Serikova", twin, born, region=region))
+        apart = born.replace(year=born.year + 8)  # years on, a chance region
+        records.append(PlainRecord("Serikova", "Aigul", apart, region=f"r{rng.randrange(4)}"))
+    encodings = [
+        encoder.encode("police", f"p{i}", record, f"person{i}") for i, record in enumerate(records)
+    ]
+    fields = pprl_counts._fields(encodings)
+    a, b = np.triu_indices(len(encodings), k=1)
+    ratio = pprl_counts._family_region_ratio(fields, a, b, np.ones(len(a)))
+    assert ratio[pprl_counts.APART] == pytest.approx(1.0)
+    # twins agree always, against about 1/4 apart: near 4 (the prior pulls it a little to 1)
+    assert 3.0 < ratio[1] < 4.5, ratio
