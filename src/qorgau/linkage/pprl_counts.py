@@ -10,7 +10,9 @@ children have a partner in B, and returns the mean of the two directions:
   what a's birth data is), a name level, and a cell (how the birth data and region compare);
 * u is measured, never fitted: the cells of a's namesakes that are not a's partner are
   distributed as a's birth data against all of B's (a decoy), and their region agrees as often
-  as among candidates whose birth years are two or more apart (certainly not the same child);
+  as among candidates whose birth years are two or more apart (certainly not the same child),
+  times how much more often an organisation's own namesakes agree in the same date cell
+  (twins share date and home);
 * each group has its own number of true pairs, m is shared (date cells by a's kind of birth
   data, times the region's; one distribution of name levels), m of "years two or more apart"
   is zero; EM on the counts, then each group's root unclipped. A count is never below zero.
