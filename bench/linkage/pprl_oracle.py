@@ -97,16 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         others: Any,
         family: Any,
     ) -> float:
-        # The same cell index as _directed, for the non-matching candidates only.
         levels = len(pprl_counts.NAME_LEVELS) + 1
-        level = np.searchsorted(np.array(pprl_counts.NAME_LEVELS), similarity, side="right")
         groups = (len(pprl_counts.NAMESAKE_STRATA) + 1) * pprl_counts.KINDS
-        group = stratum[a] * pprl_counts.KINDS + f.kind[a]
-        unknown = (f.region[a] == 0) | (f.region[b] == 0)
-        region = np.where(unknown, 2, f.region[a] == f.region[b]).astype(np.int64)
         cells = pprl_counts.DATE_CELLS * pprl_counts.REGIONS
-        cell = pprl_counts.date_cells(f, a, b) * pprl_counts.REGIONS + region
-        at = (group * levels + level) * cells + cell
+        at, _, _ = pprl_counts.cell_index(a, b, similarity, stratum, f)
         other = child[a] != child[b]
         seen = np.bincount(
             at[other], weights=(weight[a] * weight[b])[other], minlength=groups * levels * cells

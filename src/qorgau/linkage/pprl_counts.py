@@ -255,6 +255,23 @@ def _decoy_dates(
     return np.maximum(out, 0.0)
 
 
+def cell_index(
+    a: np.ndarray[Any, Any],
+    b: np.ndarray[Any, Any],
+    similarity: np.ndarray[Any, Any],
+    stratum: np.ndarray[Any, Any],
+    f: _Fields,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each pair's flat index into (group, name level, date cell x region), its group and
+    its name level."""
+    level = np.searchsorted(np.array(NAME_LEVELS), similarity, side="right")
+    group = stratum[a] * KINDS + f.kind[a]
+    unknown = (f.region[a] == 0) | (f.region[b] == 0)
+    region = np.where(unknown, 2, f.region[a] == f.region[b]).astype(np.int64)
+    cell = date_cells(f, a, b) * REGIONS + region
+    return (group * (len(NAME_LEVELS) + 1) + level) * DATE_CELLS * REGIONS + cell, group, level
+
+
 def _directed(
     a: np.ndarray[Any, Any],
     b: np.ndarray[Any, Any],
@@ -270,13 +287,9 @@ def _directed(
         return 0.0
     pair_weight = weight[a] * weight[b]
     levels = len(NAME_LEVELS) + 1
-    level = np.searchsorted(np.array(NAME_LEVELS), similarity, side="right")
     groups = (len(NAMESAKE_STRATA) + 1) * KINDS
-    group = stratum[a] * KINDS + f.kind[a]
     cells = DATE_CELLS * REGIONS
-    unknown = (f.region[a] == 0) | (f.region[b] == 0)
-    region = np.where(unknown, 2, f.region[a] == f.region[b]).astype(np.int64)
-    at = (group * levels + level) * cells + date_cells(f, a, b) * REGIONS + region
+    at, group, level = cell_index(a, b, similarity, stratum, f)
     observed = np.bincount(at, weights=pair_weight, minlength=groups * levels * cells)
     observed = observed.reshape(groups, levels, cells)
 
