@@ -82,6 +82,12 @@ def local_persons(records: list[dict[str, Any]]) -> dict[str, str]:
     return person
 
 
+def agency_key(seed: int) -> bytes:
+    """The agencies' shared key: secrets.token_bytes(32) in real use; derived from the seed
+    here so that a run is reproducible. Never given to the linker."""
+    return hashlib.sha256(f"qorgau-pprl-bench-{seed}".encode()).digest()
+
+
 def true_overlap(records: list[dict[str, Any]]) -> dict[frozenset[str], int]:
     children: defaultdict[int, set[str]] = defaultdict(set)
     for record in records:
@@ -163,9 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
     records = generate(args.records, args.seed)
     truth = true_overlap(records)
-    # The agencies' shared key: secrets.token_bytes(32) in real use; derived from the seed here
-    # so that a run is reproducible. Never given to the linker.
-    key = hashlib.sha256(f"qorgau-pprl-bench-{args.seed}".encode()).digest()
+    key = agency_key(args.seed)
     result: dict[str, Any] = {"records": len(records), "variants": {}}
     variants = {
         "hardened": Encoder(key),

@@ -24,7 +24,6 @@ only a benchmark with known truth can do, and leaves the estimate itself unchang
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
-from pprl import field_record, local_persons, true_overlap
+from pprl import agency_key, field_record, local_persons, true_overlap
 
 from qorgau.linkage import pprl_counts
 from qorgau.linkage.pprl import FieldEncoder
@@ -72,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = generate(args.records, args.seed)
     truth = true_overlap(records)
-    key = hashlib.sha256(f"qorgau-pprl-bench-{args.seed}".encode()).digest()
+    key = agency_key(args.seed)
     if args.known_persons:
         persons = {r["id"]: f"{r['source']}-{r['child_id']}" for r in records}
     else:

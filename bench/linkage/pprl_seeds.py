@@ -12,7 +12,6 @@ per-pair errors and the share of seeds on which every pair is within 2% (ADR 001
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
-from pprl import field_record, local_persons, report, true_overlap
+from pprl import agency_key, field_record, local_persons, report, true_overlap
 
 from qorgau.linkage.pprl import FieldEncoder
 from qorgau.linkage.pprl_counts import estimate_overlap
@@ -46,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     passed = 0
     for seed in args.seeds:
         records = generate(args.records, seed)
-        key = hashlib.sha256(f"qorgau-pprl-bench-{seed}".encode()).digest()  # as pprl.py
+        key = agency_key(seed)
         persons = local_persons(records)
         encoder = FieldEncoder(key)
         encodings = [
