@@ -88,6 +88,21 @@ def agency_key(seed: int) -> bytes:
     return hashlib.sha256(f"qorgau-pprl-bench-{seed}".encode()).digest()
 
 
+def known_persons(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Record id -> person number as if each agency knew its duplicates exactly."""
+    return {r["id"]: f"{r['source']}-{r['child_id']}" for r in records}
+
+
+def field_encodings(
+    records: list[dict[str, Any]], seed: int, persons: Mapping[str, str]
+) -> list[Encoding]:
+    """Each agency's records as FieldEncoder encodings under the seed's key."""
+    encoder = FieldEncoder(agency_key(seed))
+    return [
+        encoder.encode(r["source"], r["id"], field_record(r), persons[r["id"]]) for r in records
+    ]
+
+
 def true_overlap(records: list[dict[str, Any]]) -> dict[frozenset[str], int]:
     children: defaultdict[int, set[str]] = defaultdict(set)
     for record in records:
@@ -205,19 +220,14 @@ def main(argv: list[str] | None = None) -> int:
             "link_seconds": round(linked - encoded, 2),
         }
         print_row(name, result["variants"][name])
-    field_encoder = FieldEncoder(key)
-    known = {r["id"]: f"{r['source']}-{r['child_id']}" for r in records}
-    field_variants = {"fields": None, "fields_known_persons": known}
+    field_variants = {"fields": None, "fields_known_persons": known_persons(records)}
     if args.variants:
         field_variants = {k: v for k, v in field_variants.items() if k in chosen}
     for name, persons in field_variants.items():
         started = time.perf_counter()
         persons = persons if persons is not None else local_persons(records)
         deduplicated = time.perf_counter()
-        encodings = [
-            field_encoder.encode(r["source"], r["id"], field_record(r), persons[r["id"]])
-            for r in records
-        ]
+        encodings = field_encodings(records, args.seed, persons)
         encoded = time.perf_counter()
         estimates = estimate_overlap(encodings)
         linked = time.perf_counter()

@@ -33,10 +33,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
-from pprl import agency_key, field_record, local_persons, true_overlap
+from pprl import field_encodings, known_persons, local_persons, true_overlap
 
 from qorgau.linkage import pprl_counts
-from qorgau.linkage.pprl import FieldEncoder
 
 VARIANTS = ("model", "true_dates", "true_region", "true_indep", "oracle")
 
@@ -71,15 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = generate(args.records, args.seed)
     truth = true_overlap(records)
-    key = agency_key(args.seed)
-    if args.known_persons:
-        persons = {r["id"]: f"{r['source']}-{r['child_id']}" for r in records}
-    else:
-        persons = local_persons(records)
-    encoder = FieldEncoder(key)
-    encodings = [
-        encoder.encode(r["source"], r["id"], field_record(r), persons[r["id"]]) for r in records
-    ]
+    persons = known_persons(records) if args.known_persons else local_persons(records)
+    encodings = field_encodings(records, args.seed, persons)
     child = np.array([r["child_id"] for r in records])
 
     directed, fit = pprl_counts._directed, pprl_counts._fit_true_pairs

@@ -19,9 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
-from pprl import agency_key, field_record, local_persons, report, true_overlap
+from pprl import field_encodings, local_persons, report, true_overlap
 
-from qorgau.linkage.pprl import FieldEncoder
 from qorgau.linkage.pprl_counts import estimate_overlap
 
 TARGET = 0.02
@@ -45,12 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     passed = 0
     for seed in args.seeds:
         records = generate(args.records, seed)
-        key = agency_key(seed)
-        persons = local_persons(records)
-        encoder = FieldEncoder(key)
-        encodings = [
-            encoder.encode(r["source"], r["id"], field_record(r), persons[r["id"]]) for r in records
-        ]
+        encodings = field_encodings(records, seed, local_persons(records))
         row = report(true_overlap(records), estimate_overlap(encodings))
         errors.extend(p["rel_error"] for p in row["pairs"].values())
         passed += row["worst_pair_rel_error"] <= TARGET

@@ -117,11 +117,13 @@ def estimate_overlap(encodings: Iterable[Encoding]) -> dict[frozenset[str], floa
     fields = _fields(items)
     a, b = _candidate_arrays(names, LSH_BANDS, LSH_BITS_PER_BAND, 0)
     similarity = dice_many(names, a, b)
-    inside = (org[a] == org[b]) & (person[a] != person[b]) & (similarity >= CLOSE_NAME)
+    # pairs of one organisation's different persons: certainly not one child
+    own_persons = (org[a] == org[b]) & (person[a] != person[b])
+    inside = own_persons & (similarity >= CLOSE_NAME)
     namesakes = np.bincount(a[inside], weights=weight[b[inside]], minlength=len(items))
     namesakes += np.bincount(b[inside], weights=weight[a[inside]], minlength=len(items))
     stratum = np.searchsorted(np.array(NAMESAKE_STRATA), namesakes, side="right")
-    own = (org[a] == org[b]) & (person[a] != person[b]) & (similarity >= NAME_FLOOR)
+    own = own_persons & (similarity >= NAME_FLOOR)
     family = _family_region_ratio(fields, a[own], b[own], weight[a[own]] * weight[b[own]])
     keep = (similarity >= NAME_FLOOR) & (org[a] != org[b])
     a, b, similarity = a[keep], b[keep], similarity[keep]
