@@ -117,6 +117,27 @@ def true_overlap(records: list[dict[str, Any]]) -> dict[frozenset[str], int]:
     return dict(out)
 
 
+def count_on_persons(
+    records: list[dict[str, Any]], persons: Mapping[str, str]
+) -> dict[frozenset[str], float]:
+    """What a linker that never errs would return on these persons: every two records of one
+    child in two agencies, weighed as estimate_overlap weighs a candidate pair (1 / records of
+    a's person x records of b's person). Its distance from the true overlap is what the
+    agencies' own deduplication costs the count (a child split in two counts twice, two
+    children merged into one count once), before any linking (ADR 0010 (f))."""
+    size = Counter(persons.values())
+    by_child: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
+    for record in records:
+        by_child[record["child_id"]].append((record["source"], persons[record["id"]]))
+    out: defaultdict[frozenset[str], float] = defaultdict(float)
+    for copies in by_child.values():
+        for i, (source_a, person_a) in enumerate(copies):
+            for source_b, person_b in copies[i + 1 :]:
+                if source_a != source_b:
+                    out[frozenset((source_a, source_b))] += 1 / (size[person_a] * size[person_b])
+    return dict(out)
+
+
 def encode_all(
     records: list[dict[str, Any]], encoder: Encoder, given_only: bool = False
 ) -> list[Encoding]:
